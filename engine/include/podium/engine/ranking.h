@@ -1,0 +1,76 @@
+// Ranking: orders entries (contestants or teams) by integer keys and assigns
+// standard competition ranks (1, 2, 2, 4). Keys are compared lexicographically,
+// larger first; entries with equal keys share a rank and keep index order.
+//
+// Keys are integers because ties are judged on published (rounded) values:
+// callers turn scores into keys with ToKey(). Key 0 of every entry is its
+// group: entries in group 0 are excluded (rank 0) and placed last.
+#ifndef PODIUM_ENGINE_RANKING_H_
+#define PODIUM_ENGINE_RANKING_H_
+
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "podium/engine/eigen_types.h"
+
+namespace podium::engine {
+
+// The integer ranking key of a score published with `precision` decimals,
+// oriented so that larger is better.
+std::int64_t ToKey(double score, int precision, bool higher_is_better);
+
+// The positions whose rank may have changed in an update, inclusive.
+struct RankSpan {
+  int first = 0;
+  int last = -1;
+  bool empty() const { return last < first; }
+};
+
+// Not thread-safe; owned by the engine's single writer.
+class Ranking final {
+ public:
+  // `num_keys` includes the group key.
+  void Reset(int num_entries, int num_keys);
+
+  int size() const { return static_cast<int>(rank_.size()); }
+  int num_keys() const { return static_cast<int>(keys_.cols()); }
+  std::int64_t* mutable_keys(int entry) { return keys_.row(entry).data(); }
+  std::span<const std::int64_t> keys(int entry) const {
+    return {keys_.row(entry).data(), static_cast<size_t>(keys_.cols())};
+  }
+
+  // Orders every entry from scratch (LSD radix sort over the packed keys) and
+  // assigns ranks. O(n * passes); passes depend on the keys' value ranges.
+  void SortAll();
+  // Moves `entry`, whose keys changed since the last sort, to its place and
+  // fixes the ranks it affects. O(log n + distance moved). Returns the
+  // positions whose rank may have changed.
+  RankSpan Update(int entry);
+
+  int rank(int entry) const { return rank_[entry]; }          // 0 = excluded
+  int position(int entry) const { return position_[entry]; }  // 0 = first
+  int at(int position) const { return order_[position]; }
+  const std::vector<std::int32_t>& order() const { return order_; }
+
+  // True if entry a is ordered before entry b.
+  bool Before(int a, int b) const;
+  bool SameKeys(int a, int b) const;
+
+ private:
+  void AssignRanks(int first, int last);
+
+  KeyMatrix keys_;
+  std::vector<std::int32_t> order_;
+  std::vector<std::int32_t> position_;
+  std::vector<std::int32_t> rank_;
+};
+
+// Reference ordering for tests and benchmarks: std::stable_sort with a
+// comparator over the same keys. Returns the order.
+std::vector<std::int32_t> SortByKeysNaive(const KeyMatrix& keys);
+
+}  // namespace podium::engine
+
+#endif  // PODIUM_ENGINE_RANKING_H_

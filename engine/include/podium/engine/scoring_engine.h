@@ -1,0 +1,80 @@
+// ScoringEngine: the competition's scores as a deterministic fold over events.
+// Apply() validates and records an event; Recompute() brings every derived
+// number up to date (incrementally: only what the new events can affect) and
+// publishes a new immutable Standings version with the delta from the last.
+#ifndef PODIUM_ENGINE_SCORING_ENGINE_H_
+#define PODIUM_ENGINE_SCORING_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "podium/engine/competition.h"
+#include "podium/engine/events.h"
+#include "podium/engine/explain.h"
+#include "podium/engine/standings.h"
+#include "podium/status.h"
+
+namespace podium::engine {
+
+class TradeScores;
+
+// Not thread-safe: one writer applies events and recomputes. The Standings it
+// publishes are immutable and may be read from any thread.
+class ScoringEngine final {
+ public:
+  explicit ScoringEngine(std::shared_ptr<const Competition> competition);
+  ~ScoringEngine();
+  ScoringEngine(const ScoringEngine&) = delete;
+  ScoringEngine& operator=(const ScoringEngine&) = delete;
+
+  // Checks an event against the rules and the current state without applying it.
+  // Errors: kInvalidArgument (index out of range, mark outside [0, max] or off
+  // its step, empty correction reason), kPermissionDenied (judge not assigned),
+  // kFailedPrecondition (correcting or voiding a mark that does not exist,
+  // revoking more penalties than recorded).
+  Status Validate(const Event& event) const;
+  // Validate(), then records the event. A refused event changes nothing.
+  Status Apply(const Event& event);
+
+  struct Update {
+    std::shared_ptr<const Standings> standings;
+    StandingsDelta delta;
+  };
+  // Re-derives what the events since the last call can affect and publishes
+  // a new version (or the same one, with an empty delta, if nothing changed).
+  Update Recompute();
+  // Re-derives everything from the stored marks, as after a replay. Used to
+  // check that incremental and full recomputes agree.
+  Update RecomputeAll();
+
+  std::shared_ptr<const Standings> standings() const { return standings_; }
+  std::uint64_t events_applied() const { return events_applied_; }
+  const Competition& competition() const { return *competition_; }
+
+  // How the contestant's current total is made up. Requires a Recompute()
+  // since the last Apply() (CHECKed).
+  Explanation Explain(int contestant) const;
+
+  // Bytes held by the scoring state (marks, scores, rankings), excluding the
+  // published snapshots. For capacity planning and benchmarks.
+  std::size_t StateBytes() const;
+
+ private:
+  Update Publish(bool full);
+  void RecomputeCompetitionTeams(StandingsDelta& delta);
+  void RecomputeMedalTally(StandingsDelta& delta);
+
+  std::shared_ptr<const Competition> competition_;
+  std::vector<std::unique_ptr<TradeScores>> trades_;
+  std::shared_ptr<const Standings> standings_;
+  std::uint64_t events_applied_ = 0;
+  std::uint64_t published_version_ = 0;
+  bool pending_ = true;  // events since the last Recompute (the first one is always full)
+  std::vector<TeamRow> competition_teams_;
+  std::vector<MedalRow> medal_tally_;
+};
+
+}  // namespace podium::engine
+
+#endif  // PODIUM_ENGINE_SCORING_ENGINE_H_

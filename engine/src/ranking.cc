@@ -1,0 +1,204 @@
+#include "podium/engine/ranking.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "podium/check.h"
+
+namespace podium::engine {
+
+namespace {
+
+constexpr double kPowersOfTen[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+// Stable LSD radix sort of (word, entry) pairs by word, ascending, looking
+// only at the low `bits` bits of the words.
+void RadixSortPairs(std::vector<std::uint64_t>& words, std::vector<std::int32_t>& entries,
+                    int bits) {
+  if (bits == 0) return;
+  const int n = static_cast<int>(words.size());
+  const int passes = (bits + 15) / 16;
+  const int digit_bits = (bits + passes - 1) / passes;
+  const std::uint64_t mask = (std::uint64_t{1} << digit_bits) - 1;
+  std::vector<std::uint64_t> words_out(n);
+  std::vector<std::int32_t> entries_out(n);
+  std::vector<std::uint32_t> count(std::size_t{1} << digit_bits);
+  for (int pass = 0; pass < passes; ++pass) {
+    const int shift = pass * digit_bits;
+    std::fill(count.begin(), count.end(), 0);
+    for (int i = 0; i < n; ++i) ++count[(words[i] >> shift) & mask];
+    std::uint32_t sum = 0;
+    for (std::uint32_t& c : count) {
+      const std::uint32_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (int i = 0; i < n; ++i) {
+      const std::uint32_t slot = count[(words[i] >> shift) & mask]++;
+      words_out[slot] = words[i];
+      entries_out[slot] = entries[i];
+    }
+    words.swap(words_out);
+    entries.swap(entries_out);
+  }
+}
+
+}  // namespace
+
+std::int64_t ToKey(double score, int precision, bool higher_is_better) {
+  PODIUM_CHECK(precision >= 0 && precision <= 9);
+  const auto key = static_cast<std::int64_t>(std::llround(score * kPowersOfTen[precision]));
+  return higher_is_better ? key : -key;
+}
+
+void Ranking::Reset(int num_entries, int num_keys) {
+  PODIUM_CHECK(num_entries >= 0 && num_keys >= 1);
+  keys_.setZero(num_entries, num_keys);
+  order_.resize(num_entries);
+  std::iota(order_.begin(), order_.end(), 0);
+  position_ = order_;
+  rank_.assign(num_entries, 0);
+}
+
+bool Ranking::SameKeys(int a, int b) const {
+  return std::memcmp(keys_.row(a).data(), keys_.row(b).data(),
+                     sizeof(std::int64_t) * keys_.cols()) == 0;
+}
+
+bool Ranking::Before(int a, int b) const {
+  const std::int64_t* ka = keys_.row(a).data();
+  const std::int64_t* kb = keys_.row(b).data();
+  for (Eigen::Index k = 0; k < keys_.cols(); ++k) {
+    if (ka[k] != kb[k]) return ka[k] > kb[k];
+  }
+  return a < b;
+}
+
+void Ranking::SortAll() {
+  const int n = size();
+  const int num_keys = static_cast<int>(keys_.cols());
+  std::iota(order_.begin(), order_.end(), 0);
+  if (n > 1) {
+    // Per key: its range, so each key takes only the bits it needs.
+    std::vector<std::int64_t> lo(num_keys, INT64_MAX), hi(num_keys, INT64_MIN);
+    for (int e = 0; e < n; ++e) {
+      const std::int64_t* k = keys_.row(e).data();
+      for (int c = 0; c < num_keys; ++c) {
+        lo[c] = std::min(lo[c], k[c]);
+        hi[c] = std::max(hi[c], k[c]);
+      }
+    }
+    // Pack keys, most significant first, into as few 64-bit words as fit.
+    struct Word {
+      std::vector<int> columns;
+      int bits = 0;
+    };
+    std::vector<Word> words(1);
+    std::vector<int> column_bits(num_keys);
+    for (int c = 0; c < num_keys; ++c) {
+      const auto range = static_cast<std::uint64_t>(hi[c]) - static_cast<std::uint64_t>(lo[c]);
+      column_bits[c] = std::bit_width(range);
+      if (column_bits[c] == 0) continue;
+      if (words.back().bits + column_bits[c] > 64) words.emplace_back();
+      words.back().columns.push_back(c);
+      words.back().bits += column_bits[c];
+    }
+    std::vector<std::uint64_t> packed(n);
+    // Least significant word first; each pass is stable, so earlier words win.
+    for (auto word = words.rbegin(); word != words.rend(); ++word) {
+      if (word->bits == 0) continue;
+      for (int p = 0; p < n; ++p) {
+        const std::int64_t* k = keys_.row(order_[p]).data();
+        std::uint64_t value = 0;
+        for (const int c : word->columns) {
+          // hi - key: ascending order of this value is descending order of keys.
+          value = (value << column_bits[c]) |
+                  (static_cast<std::uint64_t>(hi[c]) - static_cast<std::uint64_t>(k[c]));
+        }
+        packed[p] = value;
+      }
+      RadixSortPairs(packed, order_, word->bits);
+    }
+  }
+  for (int p = 0; p < n; ++p) position_[order_[p]] = p;
+  AssignRanks(0, n - 1);
+}
+
+void Ranking::AssignRanks(int first, int last) {
+  for (int p = first; p <= last; ++p) {
+    const int e = order_[p];
+    if (keys_(e, 0) == 0) {
+      rank_[e] = 0;
+    } else if (p > 0 && SameKeys(order_[p - 1], e)) {
+      rank_[e] = rank_[order_[p - 1]];
+    } else {
+      rank_[e] = p + 1;
+    }
+  }
+}
+
+RankSpan Ranking::Update(int entry) {
+  const int n = size();
+  const int p = position_[entry];
+  int q = p;
+  if (p > 0 && Before(entry, order_[p - 1])) {
+    // Moves up: the first position in [0, p) whose occupant it now precedes.
+    int lo = 0, hi = p - 1;
+    while (lo < hi) {
+      const int mid = (lo + hi) / 2;
+      if (Before(entry, order_[mid])) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    q = lo;
+    std::memmove(&order_[q + 1], &order_[q], sizeof(std::int32_t) * (p - q));
+    for (int x = q + 1; x <= p; ++x) position_[order_[x]] = x;
+  } else if (p + 1 < n && Before(order_[p + 1], entry)) {
+    // Moves down: the last position in (p, n) whose occupant precedes it.
+    int lo = p + 1, hi = n - 1;
+    while (lo < hi) {
+      const int mid = (lo + hi + 1) / 2;
+      if (Before(order_[mid], entry)) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    q = lo;
+    std::memmove(&order_[p], &order_[p + 1], sizeof(std::int32_t) * (q - p));
+    for (int x = p; x < q; ++x) position_[order_[x]] = x;
+  }
+  order_[q] = entry;
+  position_[entry] = q;
+  RankSpan span{std::min(p, q), std::max(p, q)};
+  // A tie group that runs past the moved range, now or before the move, may
+  // have a new first position. (Ranks past the range are still the old ones.)
+  while (span.last + 1 < n) {
+    const int next = order_[span.last + 1];
+    const bool tied_now = SameKeys(order_[span.last], next);
+    const bool tied_before = rank_[next] != 0 && rank_[next] - 1 <= span.last;
+    if (!tied_now && !tied_before) break;
+    ++span.last;
+  }
+  AssignRanks(span.first, span.last);
+  return span;
+}
+
+std::vector<std::int32_t> SortByKeysNaive(const KeyMatrix& keys) {
+  std::vector<std::int32_t> order(keys.rows());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+    for (Eigen::Index k = 0; k < keys.cols(); ++k) {
+      if (keys(a, k) != keys(b, k)) return keys(a, k) > keys(b, k);
+    }
+    return false;
+  });
+  return order;
+}
+
+}  // namespace podium::engine

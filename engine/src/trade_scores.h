@@ -1,0 +1,141 @@
+// TradeScores: the scoring state of one trade and its recompute pipeline
+// (panel aggregation, normalization, event and stage totals, ranking,
+// advancement, awards and teams). Private to the engine.
+#ifndef PODIUM_ENGINE_SRC_TRADE_SCORES_H_
+#define PODIUM_ENGINE_SRC_TRADE_SCORES_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <tuple>
+#include <vector>
+
+#include "podium/engine/competition.h"
+#include "podium/engine/eigen_types.h"
+#include "podium/engine/explain.h"
+#include "podium/engine/normalize.h"
+#include "podium/engine/panel.h"
+#include "podium/engine/ranking.h"
+#include "podium/engine/score_matrix.h"
+#include "podium/engine/standings.h"
+
+namespace podium::engine {
+
+// Not thread-safe; owned by ScoringEngine.
+class TradeScores final {
+ public:
+  TradeScores(const Competition& competition, int trade);
+
+  int rows() const { return n_; }
+
+  // State queries used to validate events.
+  bool HasMark(int row, int trade_item, int column) const {
+    return marks_[trade_item].present(row, column);
+  }
+  int PenaltyCount(int row, int trade_item, int penalty) const;
+  ContestantStatus status(int row) const { return status_[row]; }
+
+  // Mutations; the caller has validated the event.
+  void SetMark(int row, int trade_item, int column, std::int32_t quanta,
+               std::optional<double> time_used);
+  void ClearMark(int row, int trade_item, int column);
+  void SetStatus(int row, ContestantStatus status);
+  void AddPenalty(int row, int trade_item, int penalty, int count);
+
+  bool dirty() const { return dirty_; }
+  // Re-derives scores. `full` ignores what is known to be unchanged.
+  // Appends the rows and teams whose published values changed to `delta`.
+  void Recompute(bool full, TradeDelta& delta);
+  // Builds the trade's part of a snapshot, sharing unchanged chunks with
+  // `previous` (nullptr: build everything).
+  TradeStandings Publish(const TradeStandings* previous);
+
+  // Awards that changed in the last Recompute: (row, old tier, new tier).
+  const std::vector<std::tuple<int, int, int>>& award_changes() const { return award_changes_; }
+  const StandingRow& published(int row) const { return published_[row]; }
+
+  Explanation Explain(int row) const;
+  std::size_t StateBytes() const;
+
+ private:
+  void AggregateItem(int trade_item, int first, int count);
+  void ComputeEventRows(int event, const std::vector<int>& rows);
+  void ComputeEventAll(int event);
+  void ComputeTotalRow(int row);
+  void ComputeTotalsAll();
+  void ComputeStagesAll();  // multi-stage: totals, advancement, stage ranks
+  void WriteKeys(int row);
+  void ComputeAwardCutoffs();
+  int AwardOf(int row) const;
+  StandingRow BuildRow(int row) const;
+  void PublishRow(int row, TradeDelta& delta);
+  void RecomputeTeams(bool full, const std::vector<int>& changed_rows, TradeDelta& delta);
+  void ComputeTeam(int team);
+  double RowKeyValue(const ResolvedKey& key, int row) const;
+
+  const Competition& competition_;
+  const TradeIndex& index_;
+  int trade_;
+  int n_ = 0;
+  int num_items_ = 0;
+  int num_events_ = 0;
+  int num_stages_ = 0;
+  int precision_ = 2;
+
+  // Marks and their aggregation, per trade item.
+  std::vector<ItemMarks> marks_;
+  std::vector<PanelParams> params_;
+  std::vector<JudgeAdjustment> adjustment_;
+  std::vector<int> item_event_;
+  std::vector<int> item_expected_;  // marks expected per contestant
+  ScoreMatrix item_score_;                                        // n x items
+  Eigen::Array<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> mark_count_;  // n x items
+  Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> flagged_;    // n x items
+
+  // Penalties and time.
+  std::map<std::tuple<int, int, int>, int> penalty_count_;  // (row, item, penalty) -> count
+  std::map<std::pair<int, int>, double> item_time_;         // (row, item) -> seconds
+  ScoreMatrix penalty_points_;                              // n x events
+  ScoreVector time_total_;
+
+  // Events, stages, totals.
+  ScoreMatrix event_raw_;    // n x events, before standardization
+  ScoreMatrix event_score_;  // n x events
+  ScoreMatrix stage_raw_;    // n x stages
+  ScoreMatrix stage_total_;  // n x stages
+  Eigen::MatrixXi stage_rank_;  // n x stages (multi-stage trades)
+  std::vector<std::int8_t> stage_reached_;
+  std::vector<ContestantStatus> status_;
+
+  Ranking ranking_;
+  std::vector<std::int64_t> award_cutoff_;  // per tier: last rank included (count/share)
+  int ranked_present_ = 0;
+
+  // Teams (CSR members per team).
+  std::vector<int> team_first_;
+  std::vector<int> team_members_;
+  std::vector<TeamRow> team_rows_;
+  ScoreMatrix team_values_;  // teams x (1 + tie-break keys): total, tie-break values
+  Ranking team_ranking_;
+
+  // Published values and what changed since the last Publish().
+  std::vector<StandingRow> published_;
+  ScoreMatrix published_events_;
+  std::vector<TeamRow> published_teams_;
+  std::vector<int> changed_rows_;
+  std::vector<RankSpan> order_spans_;
+  std::vector<int> changed_teams_;
+  std::vector<RankSpan> team_order_spans_;
+  bool republish_all_ = true;
+  std::vector<std::tuple<int, int, int>> award_changes_;
+
+  // Dirty tracking since the last Recompute().
+  bool dirty_ = true;
+  bool structure_dirty_ = true;  // status changes: groups and award cutoffs move
+  std::vector<std::vector<int>> dirty_item_rows_;
+  std::vector<int> dirty_rows_;  // penalty or time changes
+};
+
+}  // namespace podium::engine
+
+#endif  // PODIUM_ENGINE_SRC_TRADE_SCORES_H_

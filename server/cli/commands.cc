@@ -1,0 +1,310 @@
+#include "server/cli/commands.h"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+
+#include "podium/engine/scoring_engine.h"
+#include "podium/engine/synthetic.h"
+#include "server/cli/standings_output.h"
+#include "server/definition/csv.h"
+#include "server/definition/loader.h"
+#include "server/definition/writer.h"
+
+namespace podium::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kUsage[] = R"(usage: podium <command> [options]
+
+  validate DIR [--encoding E] [--scores FILE]
+      check the competition in DIR; list every problem with file and line
+  score DIR [--format table|json|csv] [--trade ID] [--scores FILE] [--encoding E]
+      standings, teams, medal tally and nominations from the marks in DIR
+  explain DIR BIB [--scores FILE] [--encoding E]
+      how BIB's total was computed, mark by mark
+  generate --out DIR [--contestants N] [--trades T] [--items I] [--judges J]
+           [--team-size K] [--fill F] [--seed S] [--normalization none|judge-zscore]
+      write a synthetic competition (definition, rosters and scores.csv)
+
+  E is auto (default), utf-8 or gb18030. FILE is relative to DIR unless absolute.
+)";
+
+// Parsed "--name value" options plus positional arguments.
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;
+
+  std::optional<std::string> Get(const std::string& name) const {
+    const auto it = options.find(name);
+    if (it == options.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+StatusOr<Args> ParseArgs(const std::vector<std::string>& args, size_t first,
+                         std::initializer_list<std::string_view> known) {
+  Args parsed;
+  for (size_t i = first; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0) {
+      parsed.positional.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2);
+    std::string value;
+    if (const size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return InvalidArgumentError("option --" + name + " needs a value");
+    }
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return InvalidArgumentError("unknown option --" + name);
+    }
+    parsed.options[name] = value;
+  }
+  return parsed;
+}
+
+void PrintProblems(const std::vector<engine::Problem>& problems, std::ostream& err) {
+  for (const engine::Problem& p : problems) err << p.ToString() << "\n";
+}
+
+// Loads DIR and folds its marks into an engine. Prints problems; nullopt on any.
+struct Scored {
+  std::shared_ptr<const engine::Competition> competition;
+  std::unique_ptr<engine::ScoringEngine> engine;
+  size_t events = 0;
+};
+
+std::optional<Scored> LoadAndScore(const std::string& dir, const Args& args, std::ostream& err) {
+  definition::LoadOptions options;
+  if (const auto encoding = args.Get("encoding")) {
+    auto parsed = definition::ParseEncoding(*encoding);
+    if (!parsed.ok()) {
+      err << "podium: " << parsed.status().message() << "\n";
+      return std::nullopt;
+    }
+    options.encoding = *parsed;
+  }
+  options.scores_file = args.Get("scores").value_or("");
+  std::vector<engine::Problem> problems;
+  auto loaded = definition::LoadCompetition(dir, options, &problems);
+  if (!loaded.ok()) {
+    if (problems.empty()) {
+      err << "podium: " << loaded.status().message() << "\n";
+    } else {
+      PrintProblems(problems, err);
+      err << problems.size() << " problem(s) in " << dir << "\n";
+    }
+    return std::nullopt;
+  }
+  Scored scored{.competition = loaded->competition,
+                .engine = std::make_unique<engine::ScoringEngine>(loaded->competition),
+                .events = loaded->events.size()};
+  if (definition::ApplyRecordedEvents(loaded->events, *scored.engine, &problems) > 0) {
+    PrintProblems(problems, err);
+    err << problems.size() << " problem(s) in " << dir << "\n";
+    return std::nullopt;
+  }
+  scored.engine->Recompute();
+  return scored;
+}
+
+int Validate(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional.size() != 1) {
+    err << kUsage;
+    return 2;
+  }
+  auto scored = LoadAndScore(args.positional[0], args, err);
+  if (!scored) return 1;
+  const engine::Competition& c = *scored->competition;
+  out << "OK " << c.spec().id << ": " << c.num_trades() << " trade(s), " << c.num_contestants()
+      << " contestants, " << c.num_judges() << " judges, " << c.num_items() << " items, "
+      << scored->events << " marks and penalties\n";
+  return 0;
+}
+
+int Score(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional.size() != 1) {
+    err << kUsage;
+    return 2;
+  }
+  const std::string format = args.Get("format").value_or("table");
+  if (format != "table" && format != "json" && format != "csv") {
+    err << "podium: --format must be table, json or csv, not '" << format << "'\n";
+    return 2;
+  }
+  auto scored = LoadAndScore(args.positional[0], args, err);
+  if (!scored) return 1;
+  int trade = -1;
+  if (const auto id = args.Get("trade")) {
+    auto found = scored->competition->FindTrade(*id);
+    if (!found.ok()) {
+      err << "podium: " << found.status().message() << "\n";
+      return 1;
+    }
+    trade = *found;
+  }
+  const auto standings = scored->engine->standings();
+  if (format == "json") {
+    out << StandingsJson(*standings, trade);
+  } else if (format == "csv") {
+    out << StandingsCsv(*standings, trade);
+  } else {
+    out << StandingsTable(*standings, trade);
+  }
+  return 0;
+}
+
+int Explain(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional.size() != 2) {
+    err << kUsage;
+    return 2;
+  }
+  auto scored = LoadAndScore(args.positional[0], args, err);
+  if (!scored) return 1;
+  auto contestant = scored->competition->FindContestant(args.positional[1]);
+  if (!contestant.ok()) {
+    err << "podium: " << contestant.status().message() << "\n";
+    return 1;
+  }
+  out << ExplanationText(*scored->engine->standings(), scored->engine->Explain(*contestant));
+  return 0;
+}
+
+std::optional<long long> ParseInteger(const std::string& text) {
+  long long value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+int Generate(const Args& args, std::ostream& out, std::ostream& err) {
+  const auto dir = args.Get("out");
+  if (!dir || !args.positional.empty()) {
+    err << kUsage;
+    return 2;
+  }
+  engine::SyntheticOptions options;
+  struct IntOption {
+    const char* name;
+    int* field;
+    long long min, max;
+  };
+  const IntOption ints[] = {{"contestants", &options.contestants, 1, 10'000'000},
+                            {"trades", &options.trades, 1, 1000},
+                            {"items", &options.items, 1, 100},
+                            {"judges", &options.judges, 1, 50},
+                            {"team-size", &options.team_size, 0, 1000}};
+  for (const IntOption& o : ints) {
+    const auto text = args.Get(o.name);
+    if (!text) continue;
+    const auto value = ParseInteger(*text);
+    if (!value || *value < o.min || *value > o.max) {
+      err << "podium: --" << o.name << " must be a whole number in [" << o.min << ", " << o.max
+          << "]\n";
+      return 2;
+    }
+    *o.field = static_cast<int>(*value);
+  }
+  if (const auto seed = args.Get("seed")) {
+    const auto value = ParseInteger(*seed);
+    if (!value || *value < 0) {
+      err << "podium: --seed must be a non-negative whole number\n";
+      return 2;
+    }
+    options.seed = static_cast<std::uint64_t>(*value);
+  }
+  if (const auto fill = args.Get("fill")) {
+    char* end = nullptr;
+    options.fill = std::strtod(fill->c_str(), &end);
+    if (end == fill->c_str() || *end != '\0' || !(options.fill > 0 && options.fill <= 1)) {
+      err << "podium: --fill must be a share in (0, 1]\n";
+      return 2;
+    }
+  }
+  if (const auto normalization = args.Get("normalization")) {
+    if (*normalization == "none") {
+      options.normalization = engine::Normalization::kNone;
+    } else if (*normalization != "judge-zscore") {
+      err << "podium: --normalization must be none or judge-zscore\n";
+      return 2;
+    }
+  }
+  engine::SyntheticDefinition definition = engine::MakeSyntheticDefinition(options);
+  if (Status s = definition::WriteDefinition(*dir, definition.spec, definition.roster); !s.ok()) {
+    err << "podium: " << s.message() << "\n";
+    return 1;
+  }
+  auto competition = engine::Competition::Create(definition.spec, definition.roster);
+  if (!competition.ok()) {
+    err << "podium: " << competition.status().message() << "\n";
+    return 1;
+  }
+  const engine::Competition& c = **competition;
+  std::ofstream scores(fs::path(*dir) / "scores.csv", std::ios::binary);
+  scores << definition::CsvLine({"judge", "contestant", "item", "value"});
+  size_t marks = 0;
+  engine::GenerateSyntheticMarks(c, options, [&](const engine::MarkEvent& m) {
+    const engine::ItemIndex& item = c.item(m.item);
+    char value[32];
+    std::snprintf(value, sizeof value, "%g", m.value);
+    scores << c.judge(m.judge).id << ',' << c.contestant(m.contestant).bib << ','
+           << c.trade(item.trade).events[item.event].spec->id << '.' << item.spec->id << ','
+           << value << "\r\n";
+    ++marks;
+  });
+  scores.close();
+  if (!scores) {
+    err << "podium: cannot write " << (fs::path(*dir) / "scores.csv").string() << "\n";
+    return 1;
+  }
+  out << "wrote " << *dir << ": " << c.num_contestants() << " contestants, " << c.num_judges()
+      << " judges, " << marks << " marks\n";
+  return 0;
+}
+
+}  // namespace
+
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    (args.empty() ? err : out) << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string& command = args[0];
+  using Handler = int (*)(const Args&, std::ostream&, std::ostream&);
+  struct Command {
+    const char* name;
+    Handler handler;
+    std::initializer_list<std::string_view> options;
+  };
+  static const Command kCommands[] = {
+      {"validate", Validate, {"encoding", "scores"}},
+      {"score", Score, {"encoding", "scores", "format", "trade"}},
+      {"explain", Explain, {"encoding", "scores"}},
+      {"generate", Generate,
+       {"out", "contestants", "trades", "items", "judges", "team-size", "fill", "seed",
+        "normalization"}},
+  };
+  for (const Command& c : kCommands) {
+    if (command != c.name) continue;
+    auto parsed = ParseArgs(args, 1, c.options);
+    if (!parsed.ok()) {
+      err << "podium " << command << ": " << parsed.status().message() << "\n" << kUsage;
+      return 2;
+    }
+    return c.handler(*parsed, out, err);
+  }
+  err << "podium: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}
+
+}  // namespace podium::cli
