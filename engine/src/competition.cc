@@ -591,16 +591,13 @@ void Competition::Index(std::vector<Problem>& problems) {
         if (t < 0 || t >= num_trades()) continue;
         for (const EventSpec& event : spec.trades[t].events) {
           if (field == "event." + event.id) known = true;
-          for (const ItemSpec& item : event.items) {
-            if (field == "item." + event.id + "." + item.id) known = true;
-          }
         }
       }
       if (!known) {
         spec_sink.Add(nomination.source,
                       at + ": unknown field " + Quote(field) +
-                          " (use rank, total, award, status, trade, team_rank, event.ID, "
-                          "item.EVENT.ITEM or a column of " + roster_.contestants_file + ")");
+                          " (use rank, total, award, status, trade, team_rank, event.ID "
+                          "or a column of " + roster_.contestants_file + ")");
       }
     }
     compiled.rule = std::move(*rule);

@@ -90,45 +90,114 @@ PanelParams PanelParams::For(const ItemSpec& item) {
   return params;
 }
 
+namespace {
+
+// What the kernel may skip for one column, decided once per call.
+struct ColumnPlan {
+  bool all_present = false;  // no mask needed
+  bool clamp = true;         // the adjustment can leave [0, mark_max]
+  bool identity = false;     // adjusted == raw
+};
+
+// Per-block accumulators over a row block.
+struct Accumulators {
+  Block sum, n, lo, hi, raw_lo, raw_hi;
+  void Reset(int len, double present_columns) {
+    sum = Block::Zero(len);
+    n = Block::Constant(len, present_columns);
+    lo = Block::Constant(len, kInf);
+    hi = Block::Constant(len, -kInf);
+    raw_lo = Block::Constant(len, kInf);
+    raw_hi = Block::Constant(len, -kInf);
+  }
+};
+
+// Adds one column's marks for rows [b, b + len). `kRaw`: also track the raw
+// spread separately (needed when some adjustment is not the identity).
+template <bool kRaw>
+void AccumulateColumn(const ItemMarks& marks, const JudgeAdjustment& adjustment,
+                      const PanelParams& params, const ColumnPlan& plan, int c, int b, int len,
+                      Accumulators& acc) {
+  const Block raw = marks.quanta().col(c).segment(b, len).array().cast<double>() * marks.step();
+  Block v;
+  if (plan.identity) {
+    v = raw;
+  } else if (plan.clamp) {
+    v = (raw * adjustment.scale(c) + adjustment.offset(c)).max(0.0).min(params.mark_max);
+  } else {
+    v = raw * adjustment.scale(c) + adjustment.offset(c);
+  }
+  if (plan.all_present) {
+    acc.sum += v;
+    acc.lo = acc.lo.min(v);
+    acc.hi = acc.hi.max(v);
+    if constexpr (kRaw) {
+      acc.raw_lo = acc.raw_lo.min(raw);
+      acc.raw_hi = acc.raw_hi.max(raw);
+    }
+    return;
+  }
+  const auto present = marks.presence().col(c).segment(b, len);
+  acc.sum += present.select(v, 0.0);
+  acc.n += present.cast<double>();
+  acc.lo = present.select(v.min(acc.lo), acc.lo);
+  acc.hi = present.select(v.max(acc.hi), acc.hi);
+  if constexpr (kRaw) {
+    acc.raw_lo = present.select(raw.min(acc.raw_lo), acc.raw_lo);
+    acc.raw_hi = present.select(raw.max(acc.raw_hi), acc.raw_hi);
+  }
+}
+
+}  // namespace
+
 void AggregatePanel(const ItemMarks& marks, const JudgeAdjustment& adjustment,
                     const PanelParams& params, int first, int count, PanelOutput out) {
   const int columns = marks.columns();
-  const double step = marks.step();
+  std::vector<ColumnPlan> plans(columns);
+  double present_columns = 0;
+  bool all_identity = true;
+  for (int c = 0; c < columns; ++c) {
+    ColumnPlan& plan = plans[c];
+    const double scale = adjustment.scale(c);
+    const double offset = adjustment.offset(c);
+    plan.all_present = marks.count()(c) == marks.rows();
+    plan.identity = scale == 1 && offset == 0;
+    // Raw marks lie in [0, mark_max]; so does their image if both ends do.
+    plan.clamp = !(scale > 0 && offset >= 0 && scale * params.mark_max + offset <= params.mark_max);
+    present_columns += plan.all_present ? 1 : 0;
+    all_identity = all_identity && plan.identity;
+  }
   const bool sum_min_max =
       params.rule == PanelRule::kMean || params.rule == PanelRule::kJudgement03 ||
       (params.rule == PanelRule::kTrimmed && params.trim == 1);
+  Accumulators acc;
   for (int b = first; b < first + count; b += kBlock) {
     const int len = std::min(kBlock, first + count - b);
-    Block sum = Block::Zero(len);
-    Block n = Block::Zero(len);
-    Block lo = Block::Constant(len, kInf);
-    Block hi = Block::Constant(len, -kInf);
-    Block raw_lo = Block::Constant(len, kInf);
-    Block raw_hi = Block::Constant(len, -kInf);
+    acc.Reset(len, present_columns);
     for (int c = 0; c < columns; ++c) {
-      const auto present = marks.presence().col(c).segment(b, len);
-      const Block raw = marks.quanta().col(c).segment(b, len).array().cast<double>() * step;
-      const Block v =
-          (raw * adjustment.scale(c) + adjustment.offset(c)).max(0.0).min(params.mark_max);
-      sum += present.select(v, 0.0);
-      n += present.cast<double>();
-      lo = present.select(v.min(lo), lo);
-      hi = present.select(v.max(hi), hi);
-      raw_lo = present.select(raw.min(raw_lo), raw_lo);
-      raw_hi = present.select(raw.max(raw_hi), raw_hi);
+      if (all_identity) {
+        AccumulateColumn<false>(marks, adjustment, params, plans[c], c, b, len, acc);
+      } else {
+        AccumulateColumn<true>(marks, adjustment, params, plans[c], c, b, len, acc);
+      }
     }
+    // Identity adjustments: the adjusted extremes are the raw ones.
+    const Block& raw_lo = all_identity ? acc.lo : acc.raw_lo;
+    const Block& raw_hi = all_identity ? acc.hi : acc.raw_hi;
     Block result;
     if (params.rule == PanelRule::kTrimmed && params.trim == 1) {
-      result = (n >= 3).select((sum - lo - hi) / (n - 2), (n > 0).select(sum / n, 0.0));
+      result = (acc.n >= 3).select((acc.sum - acc.lo - acc.hi) / (acc.n - 2),
+                                   (acc.n > 0).select(acc.sum / acc.n, 0.0));
     } else if (sum_min_max) {
-      result = (n > 0).select(sum / n, 0.0);
+      result = (acc.n > 0).select(acc.sum / acc.n, 0.0);
     } else {
       result.resize(len);
       for (int i = 0; i < len; ++i) result(i) = AggregateSortedRow(marks, adjustment, params, b + i);
     }
     out.score.segment(b, len) = (result * params.score_scale).matrix();
-    out.marks.segment(b, len) = n.min(255.0).cast<std::uint8_t>();
-    out.flagged.segment(b, len) = (n >= 2) && (raw_hi - raw_lo > params.tolerance + kSpreadTolerance);
+    out.marks.segment(b, len) = acc.n.min(255.0).cast<std::uint8_t>();
+    out.flagged.segment(b, len) =
+        (acc.n >= 2) && (raw_hi - raw_lo > params.tolerance + kSpreadTolerance);
   }
 }
 

@@ -15,16 +15,16 @@ namespace {
 constexpr double kPowersOfTen[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 
 // Stable LSD radix sort of (word, entry) pairs by word, ascending, looking
-// only at the low `bits` bits of the words.
+// only at the low `bits` bits of the words. `words_out`/`entries_out` are
+// scratch of the same size (kept by the caller to avoid page faults).
 void RadixSortPairs(std::vector<std::uint64_t>& words, std::vector<std::int32_t>& entries,
+                    std::vector<std::uint64_t>& words_out, std::vector<std::int32_t>& entries_out,
                     int bits) {
   if (bits == 0) return;
   const int n = static_cast<int>(words.size());
   const int passes = (bits + 15) / 16;
   const int digit_bits = (bits + passes - 1) / passes;
   const std::uint64_t mask = (std::uint64_t{1} << digit_bits) - 1;
-  std::vector<std::uint64_t> words_out(n);
-  std::vector<std::int32_t> entries_out(n);
   std::vector<std::uint32_t> count(std::size_t{1} << digit_bits);
   for (int pass = 0; pass < passes; ++pass) {
     const int shift = pass * digit_bits;
@@ -81,50 +81,72 @@ void Ranking::SortAll() {
   const int n = size();
   const int num_keys = static_cast<int>(keys_.cols());
   std::iota(order_.begin(), order_.end(), 0);
-  if (n > 1) {
-    // Per key: its range, so each key takes only the bits it needs.
-    std::vector<std::int64_t> lo(num_keys, INT64_MAX), hi(num_keys, INT64_MIN);
-    for (int e = 0; e < n; ++e) {
-      const std::int64_t* k = keys_.row(e).data();
-      for (int c = 0; c < num_keys; ++c) {
-        lo[c] = std::min(lo[c], k[c]);
-        hi[c] = std::max(hi[c], k[c]);
-      }
-    }
-    // Pack keys, most significant first, into as few 64-bit words as fit.
-    struct Word {
-      std::vector<int> columns;
-      int bits = 0;
-    };
-    std::vector<Word> words(1);
-    std::vector<int> column_bits(num_keys);
+  if (n <= 1) {
+    for (int p = 0; p < n; ++p) position_[order_[p]] = p;
+    AssignRanks(0, n - 1);
+    return;
+  }
+  // Per key: its range, so each key takes only the bits it needs. Groups are
+  // >= 0, so excluded entries (group 0) all sort last.
+  std::vector<std::int64_t> lo(num_keys, INT64_MAX), hi(num_keys, INT64_MIN);
+  int excluded = 0;
+  for (int e = 0; e < n; ++e) {
+    const std::int64_t* k = keys_.row(e).data();
+    excluded += k[0] == 0 ? 1 : 0;
     for (int c = 0; c < num_keys; ++c) {
-      const auto range = static_cast<std::uint64_t>(hi[c]) - static_cast<std::uint64_t>(lo[c]);
-      column_bits[c] = std::bit_width(range);
-      if (column_bits[c] == 0) continue;
-      if (words.back().bits + column_bits[c] > 64) words.emplace_back();
-      words.back().columns.push_back(c);
-      words.back().bits += column_bits[c];
-    }
-    std::vector<std::uint64_t> packed(n);
-    // Least significant word first; each pass is stable, so earlier words win.
-    for (auto word = words.rbegin(); word != words.rend(); ++word) {
-      if (word->bits == 0) continue;
-      for (int p = 0; p < n; ++p) {
-        const std::int64_t* k = keys_.row(order_[p]).data();
-        std::uint64_t value = 0;
-        for (const int c : word->columns) {
-          // hi - key: ascending order of this value is descending order of keys.
-          value = (value << column_bits[c]) |
-                  (static_cast<std::uint64_t>(hi[c]) - static_cast<std::uint64_t>(k[c]));
-        }
-        packed[p] = value;
-      }
-      RadixSortPairs(packed, order_, word->bits);
+      lo[c] = std::min(lo[c], k[c]);
+      hi[c] = std::max(hi[c], k[c]);
     }
   }
+  // Pack keys, most significant first, into as few 64-bit words as fit.
+  struct Word {
+    std::vector<int> columns;
+    int bits = 0;
+  };
+  std::vector<Word> words(1);
+  std::vector<int> column_bits(num_keys);
+  for (int c = 0; c < num_keys; ++c) {
+    const auto range = static_cast<std::uint64_t>(hi[c]) - static_cast<std::uint64_t>(lo[c]);
+    column_bits[c] = std::bit_width(range);
+    if (column_bits[c] == 0) continue;
+    if (words.back().bits + column_bits[c] > 64) words.emplace_back();
+    words.back().columns.push_back(c);
+    words.back().bits += column_bits[c];
+  }
+  scratch_words_.resize(n);
+  scratch_words_out_.resize(n);
+  scratch_entries_.resize(n);
+  std::vector<std::uint64_t>& packed = scratch_words_;
+  // Least significant word first; each pass is stable, so earlier words win.
+  for (auto word = words.rbegin(); word != words.rend(); ++word) {
+    for (int p = 0; p < n; ++p) {
+      const std::int64_t* k = keys_.row(order_[p]).data();
+      std::uint64_t value = 0;
+      for (const int c : word->columns) {
+        // hi - key: ascending order of this value is descending order of keys.
+        value = (value << column_bits[c]) |
+                (static_cast<std::uint64_t>(hi[c]) - static_cast<std::uint64_t>(k[c]));
+      }
+      packed[p] = value;
+    }
+    RadixSortPairs(packed, order_, scratch_words_out_, scratch_entries_, word->bits);
+  }
   for (int p = 0; p < n; ++p) position_[order_[p]] = p;
-  AssignRanks(0, n - 1);
+  if (words.size() > 1) {
+    AssignRanks(0, n - 1);
+    return;
+  }
+  // One word holds every key: equal words are equal keys, read in order.
+  for (int p = 0; p < n; ++p) {
+    const int e = order_[p];
+    if (p >= n - excluded) {
+      rank_[e] = 0;
+    } else if (p > 0 && packed[p] == packed[p - 1]) {
+      rank_[e] = rank_[order_[p - 1]];
+    } else {
+      rank_[e] = p + 1;
+    }
+  }
 }
 
 void Ranking::AssignRanks(int first, int last) {

@@ -374,7 +374,6 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
     std::vector<int>& dirty = dirty_item_rows_[i];
     const bool normalized = competition_.item(index_.items[i]).normalization != Normalization::kNone;
     if (full || (normalized && !dirty.empty())) {
-      if (full) marks_[i].RecountMoments();
       adjustment_[i] =
           ComputeAdjustment(competition_.item(index_.items[i]).normalization, marks_[i]);
       AggregateItem(i, 0, n_);
@@ -445,7 +444,8 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
 
 void TradeScores::ComputeTeam(int team) {
   const TeamSpec& spec = index_.spec->teams;
-  std::vector<int> members;
+  std::vector<int>& members = team_scratch_;  // reused: no allocation per team
+  members.clear();
   for (int m = team_first_[team]; m < team_first_[team + 1]; ++m) {
     const int r = team_members_[m];
     if (status_[r] == ContestantStatus::kPresent) members.push_back(r);

@@ -117,6 +117,7 @@ class TradeScores final {
   std::vector<TeamRow> team_rows_;
   ScoreMatrix team_values_;  // teams x (1 + tie-break keys): total, tie-break values
   Ranking team_ranking_;
+  std::vector<int> team_scratch_;
 
   // Published values and what changed since the last Publish().
   std::vector<StandingRow> published_;

@@ -5,8 +5,8 @@
 //           unary := 'not' unary | '(' expr ')' | operand op operand ;
 //           op := == != < <= > >= ;  operand := number | "string" | field
 // `&&`, `||` and `!` are accepted for and/or/not. A field is a name such as
-// rank, total, award, status, trade, team_rank, event.ID, item.EVENT.ITEM or
-// any roster column. A missing value (an unranked contestant's rank, a blank
+// rank, total, award, status, trade, team_rank, event.ID or any roster
+// column. A missing value (an unranked contestant's rank, a blank
 // roster cell compared with a number) makes every comparison false except !=.
 #ifndef PODIUM_ENGINE_NOMINATION_H_
 #define PODIUM_ENGINE_NOMINATION_H_

@@ -65,6 +65,10 @@ class Ranking final {
   std::vector<std::int32_t> order_;
   std::vector<std::int32_t> position_;
   std::vector<std::int32_t> rank_;
+  // Radix sort scratch, kept between sorts.
+  std::vector<std::uint64_t> scratch_words_;
+  std::vector<std::uint64_t> scratch_words_out_;
+  std::vector<std::int32_t> scratch_entries_;
 };
 
 // Reference ordering for tests and benchmarks: std::stable_sort with a

@@ -44,8 +44,9 @@ class ScoringEngine final {
   // Re-derives what the events since the last call can affect and publishes
   // a new version (or the same one, with an empty delta, if nothing changed).
   Update Recompute();
-  // Re-derives everything from the stored marks, as after a replay. Used to
-  // check that incremental and full recomputes agree.
+  // Re-derives every score, rank and award from the stored marks, as after a
+  // replay. (Judges' moments are exact integers kept by Apply, not re-derived.)
+  // Used to check that incremental and full recomputes agree.
   Update RecomputeAll();
 
   std::shared_ptr<const Standings> standings() const { return standings_; }
