@@ -11,6 +11,7 @@
 #include "podium/check.h"
 #include "podium/engine/scoring_engine.h"
 #include "podium/engine/synthetic.h"
+#include "server/core/thread_pool.h"
 
 namespace podium::engine {
 namespace {
@@ -59,9 +60,17 @@ Prepared& Get(int contestants, Normalization normalization) {
   return p;
 }
 
+// The engine borrows this many threads for whole-trade work (1 = serial).
+TaskRunner& Runner(int threads) {
+  static server::ThreadPool pool(2);
+  if (threads > 1) return pool;
+  return SerialTaskRunner::Default();
+}
+
 void BM_FullRecompute(benchmark::State& state) {
   const auto normalization = static_cast<Normalization>(state.range(1));
   Prepared& p = Get(static_cast<int>(state.range(0)), normalization);
+  p.engine->set_task_runner(&Runner(static_cast<int>(state.range(2))));
   for (auto _ : state) {
     const auto update = p.engine->RecomputeAll();
     benchmark::DoNotOptimize(update.standings.get());
@@ -72,8 +81,9 @@ void BM_FullRecompute(benchmark::State& state) {
 }
 BENCHMARK(BM_FullRecompute)
     ->ArgsProduct({{10'000, 100'000, 1'000'000},
-                   {static_cast<int>(Normalization::kJudgeZScore), static_cast<int>(Normalization::kNone)}})
-    ->ArgNames({"contestants", "normalization"})
+                   {static_cast<int>(Normalization::kJudgeZScore), static_cast<int>(Normalization::kNone)},
+                   {1, 2}})
+    ->ArgNames({"contestants", "normalization", "threads"})
     ->Unit(benchmark::kMillisecond);
 
 void BM_FullRecompute_Naive(benchmark::State& state) {
@@ -93,6 +103,7 @@ BENCHMARK(BM_FullRecompute_Naive)
 void BM_NewMark(benchmark::State& state) {
   const auto normalization = static_cast<Normalization>(state.range(1));
   Prepared& p = Get(static_cast<int>(state.range(0)), normalization);
+  p.engine->set_task_runner(&Runner(static_cast<int>(state.range(2))));
   const Competition& c = *p.competition;
   std::mt19937_64 rng(7);
   std::uniform_int_distribution<int> contestant(0, c.num_contestants() - 1);
@@ -117,8 +128,9 @@ void BM_NewMark(benchmark::State& state) {
 }
 BENCHMARK(BM_NewMark)
     ->ArgsProduct({{10'000, 100'000, 1'000'000},
-                   {static_cast<int>(Normalization::kNone), static_cast<int>(Normalization::kJudgeZScore)}})
-    ->ArgNames({"contestants", "normalization"})
+                   {static_cast<int>(Normalization::kNone), static_cast<int>(Normalization::kJudgeZScore)},
+                   {1, 2}})
+    ->ArgNames({"contestants", "normalization", "threads"})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

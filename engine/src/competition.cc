@@ -346,6 +346,11 @@ void Competition::Index(std::vector<Problem>& problems) {
     }
 
     // Ranking and teams.
+    if (trade.ranking.tie_break.size() > kMaxTieBreakKeys ||
+        trade.teams.tie_break.size() > kMaxTieBreakKeys) {
+      spec_sink.Add(trade.ranking.source, where + ": at most " + std::to_string(kMaxTieBreakKeys) +
+                                              " tie-break keys");
+    }
     for (const TieBreakKey& key : trade.ranking.tie_break) {
       std::string why;
       if (auto resolved = ResolveKey(trade, key, false, &why)) {

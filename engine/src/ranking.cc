@@ -12,7 +12,9 @@ namespace podium::engine {
 
 namespace {
 
-constexpr double kPowersOfTen[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+// Digits of at most this many bits keep the histogram and the scatter
+// targets cache-friendly.
+constexpr int kMaxDigitBits = 11;
 
 // Stable LSD radix sort of (word, entry) pairs by word, ascending, looking
 // only at the low `bits` bits of the words. `words_out`/`entries_out` are
@@ -22,7 +24,7 @@ void RadixSortPairs(std::vector<std::uint64_t>& words, std::vector<std::int32_t>
                     int bits) {
   if (bits == 0) return;
   const int n = static_cast<int>(words.size());
-  const int passes = (bits + 15) / 16;
+  const int passes = (bits + kMaxDigitBits - 1) / kMaxDigitBits;
   const int digit_bits = (bits + passes - 1) / passes;
   const std::uint64_t mask = (std::uint64_t{1} << digit_bits) - 1;
   std::vector<std::uint32_t> count(std::size_t{1} << digit_bits);
@@ -48,12 +50,6 @@ void RadixSortPairs(std::vector<std::uint64_t>& words, std::vector<std::int32_t>
 
 }  // namespace
 
-std::int64_t ToKey(double score, int precision, bool higher_is_better) {
-  PODIUM_CHECK(precision >= 0 && precision <= 9);
-  const auto key = static_cast<std::int64_t>(std::llround(score * kPowersOfTen[precision]));
-  return higher_is_better ? key : -key;
-}
-
 void Ranking::Reset(int num_entries, int num_keys) {
   PODIUM_CHECK(num_entries >= 0 && num_keys >= 1);
   keys_.setZero(num_entries, num_keys);
@@ -64,8 +60,12 @@ void Ranking::Reset(int num_entries, int num_keys) {
 }
 
 bool Ranking::SameKeys(int a, int b) const {
-  return std::memcmp(keys_.row(a).data(), keys_.row(b).data(),
-                     sizeof(std::int64_t) * keys_.cols()) == 0;
+  const std::int64_t* ka = keys_.row(a).data();
+  const std::int64_t* kb = keys_.row(b).data();
+  for (Eigen::Index k = 0; k < keys_.cols(); ++k) {
+    if (ka[k] != kb[k]) return false;
+  }
+  return true;
 }
 
 bool Ranking::Before(int a, int b) const {

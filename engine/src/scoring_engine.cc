@@ -45,6 +45,11 @@ ScoringEngine::ScoringEngine(std::shared_ptr<const Competition> competition)
 
 ScoringEngine::~ScoringEngine() = default;
 
+void ScoringEngine::set_task_runner(TaskRunner* runner) {
+  PODIUM_CHECK(runner != nullptr);
+  for (auto& trade : trades_) trade->set_task_runner(runner);
+}
+
 Status ScoringEngine::Validate(const Event& event) const {
   const Competition& c = *competition_;
   auto check_contestant = [&](int contestant) -> Status {
@@ -227,22 +232,22 @@ ScoringEngine::Update ScoringEngine::Publish(bool full) {
   }
   if (!update.delta.trades.empty() || full) RecomputeCompetitionTeams(update.delta);
   if (!award_changes.empty() || full) {
-    // Tally counts follow award changes; a full recompute recounts.
-    const MedalTallySpec& tally = competition_->spec().medal_tally;
-    for (MedalRow& row : medal_tally_) std::fill(row.medals.begin(), row.medals.end(), 0);
-    for (MedalRow& row : medal_tally_) row.awarded = 0;
-    if (tally.enabled) {
+    // The tally follows award changes; a full recompute recounts.
+    if (full) {
+      for (MedalRow& row : medal_tally_) {
+        std::fill(row.medals.begin(), row.medals.end(), 0);
+        row.awarded = 0;
+      }
       for (int t = 0; t < competition_->num_trades(); ++t) {
-        const TradeIndex& index = competition_->trade(t);
-        for (size_t r = 0; r < index.contestants.size(); ++r) {
-          const StandingRow& row = trades_[t]->published(static_cast<int>(r));
-          const int group = competition_->tally_group_of(row.contestant);
-          if (group < 0 || row.award < 0) continue;
-          ++medal_tally_[group].awarded;
-          const std::string& id = index.spec->awards[row.award].id;
-          const auto m = std::find(tally.medals.begin(), tally.medals.end(), id);
-          if (m != tally.medals.end()) ++medal_tally_[group].medals[m - tally.medals.begin()];
+        for (int r = 0; r < trades_[t]->rows(); ++r) {
+          CountAward(t, trades_[t]->published(r).contestant, trades_[t]->published(r).award, +1);
         }
+      }
+    } else {
+      for (const auto& [t, row, before, after] : award_changes) {
+        const int contestant = competition_->trade(t).contestants[row];
+        CountAward(t, contestant, before, -1);
+        CountAward(t, contestant, after, +1);
       }
     }
     RecomputeMedalTally(update.delta);
@@ -308,6 +313,17 @@ void ScoringEngine::RecomputeCompetitionTeams(StandingsDelta& delta) {
   }
 }
 
+void ScoringEngine::CountAward(int trade, int contestant, int award, int sign) {
+  const int group = competition_->tally_group_of(contestant);
+  if (group < 0 || award < 0 || !competition_->spec().medal_tally.enabled) return;
+  MedalRow& row = medal_tally_[group];
+  row.awarded += sign;
+  const auto& medals = competition_->spec().medal_tally.medals;
+  const std::string& id = competition_->trade(trade).spec->awards[award].id;
+  const auto m = std::find(medals.begin(), medals.end(), id);
+  if (m != medals.end()) row.medals[m - medals.begin()] += sign;
+}
+
 void ScoringEngine::RecomputeMedalTally(StandingsDelta& delta) {
   const int groups = static_cast<int>(medal_tally_.size());
   if (groups == 0) return;
@@ -320,14 +336,11 @@ void ScoringEngine::RecomputeMedalTally(StandingsDelta& delta) {
     for (int m = 0; m < medals; ++m) keys[1 + m] = medal_tally_[g].medals[m];
   }
   ranking.SortAll();
-  bool changed = false;
-  for (int g = 0; g < groups; ++g) {
-    const int rank = ranking.rank(g);
-    changed = changed || medal_tally_[g].rank != rank;
-    medal_tally_[g].rank = rank;
+  for (int g = 0; g < groups; ++g) medal_tally_[g].rank = ranking.rank(g);
+  if (medal_tally_ != published_tally_) {
+    published_tally_ = medal_tally_;
+    delta.medal_tally_changed = true;
   }
-  delta.medal_tally_changed = true;
-  (void)changed;
 }
 
 Explanation ScoringEngine::Explain(int contestant) const {
@@ -344,8 +357,8 @@ std::size_t ScoringEngine::StateBytes() const {
 
 // --- Standings -------------------------------------------------------------
 
-const StandingRow& Standings::row_of(int contestant) const {
-  return trades[competition->trade_of(contestant)].rows[competition->row_of(contestant)];
+StandingRow Standings::row_of(int contestant) const {
+  return trades[competition->trade_of(contestant)].row(competition->row_of(contestant));
 }
 
 const std::string& Standings::award_id(const StandingRow& row) const {
@@ -371,7 +384,7 @@ class StandingFields final : public RuleFields {
   RuleValue Get(std::string_view field) const override {
     const Competition& c = *s_.competition;
     const TradeStandings& trade = s_.trades[trade_];
-    const StandingRow& row = trade.rows[row_];
+    const StandingRow row = trade.row(row_);
     const Contestant& who = c.contestant(row.contestant);
     if (field == "rank") return row.rank > 0 ? static_cast<double>(row.rank) : std::nan("");
     if (field == "total") return row.total;
@@ -384,7 +397,7 @@ class StandingFields final : public RuleFields {
     if (field == "organization") return who.organization;
     if (field == "team_rank") {
       const int team = c.trade(trade_).team_of_row[row_];
-      if (team >= 0 && trade.teams[team].rank > 0) return static_cast<double>(trade.teams[team].rank);
+      if (team >= 0 && trade.team(team).rank > 0) return static_cast<double>(trade.team(team).rank);
       const int competition_team = c.competition_team_of(row.contestant);
       if (competition_team >= 0) {
         for (const TeamRow& t : s_.competition_teams) {
@@ -423,8 +436,10 @@ std::vector<NominationList> Standings::Nominations() const {
       StandingFields fields(*this, t);
       const TradeStandings& trade = trades[t];
       for (int p = 0; p < trade.size(); ++p) {
-        fields.set_row(trade.order[p]);
-        if (nominations[n].rule.Matches(fields)) list.contestants.push_back(trade.at_position(p).contestant);
+        fields.set_row(trade.row_at(p));
+        if (nominations[n].rule.Matches(fields)) {
+          list.contestants.push_back(competition->trade(t).contestants[trade.row_at(p)]);
+        }
       }
     }
     lists.push_back(std::move(list));

@@ -17,6 +17,7 @@ constexpr int kIncrementalRowsDivisor = 32;
 constexpr std::int64_t kGroupExcluded = 0;
 constexpr std::int64_t kGroupLast = 1;
 constexpr std::int64_t kGroupPresent = 2;
+constexpr int kMaxKeys = 2 + kMaxTieBreakKeys;  // group, total, tie-breaks
 
 void SortUnique(std::vector<int>& v) {
   std::sort(v.begin(), v.end());
@@ -88,6 +89,8 @@ TradeScores::TradeScores(const Competition& competition, int trade)
   published_teams_ = team_rows_;
 }
 
+double TradeScores::Published(double value) const { return RoundScore(value, precision_); }
+
 int TradeScores::PenaltyCount(int row, int trade_item, int penalty) const {
   const auto it = penalty_count_.find({row, trade_item, penalty});
   return it == penalty_count_.end() ? 0 : it->second;
@@ -142,39 +145,51 @@ void TradeScores::AggregateItem(int trade_item, int first, int count) {
                              flagged_.col(trade_item)});
 }
 
-void TradeScores::ComputeEventRows(int event, const std::vector<int>& rows) {
-  const EventIndex& e = index_.events[event];
-  for (const int r : rows) {
-    double sum = 0;
-    for (const int g : e.items) {
-      const ItemIndex& item = competition_.item(g);
-      sum += item.spec->weight * item_score_(r, item.trade_item);
-    }
-    event_raw_(r, event) = sum - penalty_points_(r, event);
-    event_score_(r, event) = event_raw_(r, event);
+std::vector<std::pair<int, int>> TradeScores::RowChunks() const {
+  // Chunks big enough to amortize a task, small enough to balance.
+  constexpr int kMinChunk = 16384;
+  const int workers = runner_->concurrency();
+  const int chunk = std::max(kMinChunk, (n_ + 4 * workers - 1) / (4 * workers));
+  std::vector<std::pair<int, int>> chunks;
+  for (int first = 0; first < n_; first += chunk) chunks.emplace_back(first, std::min(n_, first + chunk));
+  return chunks;
+}
+
+void TradeScores::RunTasks(int count, const std::function<void(int)>& task) const {
+  if (count == 1) {
+    task(0);
+  } else if (count > 1) {
+    runner_->Run(count, task);
   }
 }
 
-void TradeScores::ComputeEventAll(int event) {
-  const EventIndex& e = index_.events[event];
-  // Same per-row arithmetic order as ComputeEventRows, vectorized over rows.
-  ScoreVector sum = ScoreVector::Zero(n_);
-  for (const int g : e.items) {
+void TradeScores::ForEachRowChunk(const std::function<void(int, int)>& fn) const {
+  const auto chunks = RowChunks();
+  RunTasks(static_cast<int>(chunks.size()),
+           [&](int c) { fn(chunks[c].first, chunks[c].second); });
+}
+
+void TradeScores::ComputeEventRow(int event, int row) {
+  double sum = 0;
+  for (const int g : index_.events[event].items) {
     const ItemIndex& item = competition_.item(g);
-    sum += item.spec->weight * item_score_.col(item.trade_item);
+    sum += item.spec->weight * item_score_(row, item.trade_item);
   }
-  event_raw_.col(event) = sum - penalty_points_.col(event);
-  event_score_.col(event) = event_raw_.col(event);
-  if (e.spec->standardize.enabled) {
-    // Contestants "have" an event score once any of its marks is in.
-    Eigen::Array<bool, Eigen::Dynamic, 1> include(n_);
-    for (int r = 0; r < n_; ++r) {
-      bool any = false;
-      for (const int g : e.items) any = any || mark_count_(r, competition_.item(g).trade_item) > 0;
-      include(r) = any && status_[r] == ContestantStatus::kPresent;
-    }
-    Standardize(e.spec->standardize, include, event_score_.col(event));
+  event_raw_(row, event) = sum - penalty_points_(row, event);
+  event_score_(row, event) = event_raw_(row, event);
+}
+
+void TradeScores::StandardizeEvent(int event) {
+  const EventIndex& e = index_.events[event];
+  if (!e.spec->standardize.enabled) return;
+  // Contestants "have" an event score once any of its marks is in.
+  Eigen::Array<bool, Eigen::Dynamic, 1> include(n_);
+  for (int r = 0; r < n_; ++r) {
+    bool any = false;
+    for (const int g : e.items) any = any || mark_count_(r, competition_.item(g).trade_item) > 0;
+    include(r) = any && status_[r] == ContestantStatus::kPresent;
   }
+  Standardize(e.spec->standardize, include, event_score_.col(event));
 }
 
 void TradeScores::ComputeTotalRow(int row) {
@@ -192,12 +207,9 @@ void TradeScores::ComputeTotalsAll() {
     ComputeStagesAll();
     return;
   }
-  ScoreVector total = ScoreVector::Zero(n_);
-  for (int e = 0; e < num_events_; ++e) {
-    total += index_.events[e].spec->weight / 100 * event_score_.col(e);
-  }
-  stage_raw_.col(0) = total;
-  stage_total_.col(0) = total;
+  ForEachRowChunk([&](int first, int last) {
+    for (int r = first; r < last; ++r) ComputeTotalRow(r);
+  });
   const Standardization& standardize = index_.spec->total_standardize;
   if (standardize.enabled) {
     Eigen::Array<bool, Eigen::Dynamic, 1> include(n_);
@@ -264,8 +276,7 @@ double TradeScores::RowKeyValue(const ResolvedKey& key, int row) const {
   return 0;
 }
 
-void TradeScores::WriteKeys(int row) {
-  std::int64_t* keys = ranking_.mutable_keys(row);
+void TradeScores::ComputeKeys(int row, std::int64_t* keys) const {
   const bool present = status_[row] == ContestantStatus::kPresent;
   if (present) {
     keys[0] = kGroupPresent + stage_reached_[row];
@@ -326,12 +337,34 @@ int TradeScores::AwardOf(int row) const {
   return -1;
 }
 
+void TradeScores::RowsNearCutoffs(const RankSpan& span, std::vector<int>& rows) const {
+  // Re-ranked rows that kept their total move by one rank at most, so only
+  // those now ranked at a cutoff or just below it can have a new award.
+  for (const std::int64_t cutoff : award_cutoff_) {
+    if (cutoff <= 0) continue;
+    int lo = span.first, hi = span.last + 1;  // first position ranked >= cutoff
+    while (lo < hi) {
+      const int mid = (lo + hi) / 2;
+      const int rank = ranking_.rank(ranking_.at(mid));
+      if (rank != 0 && rank < cutoff) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    for (int p = lo; p <= span.last; ++p) {
+      const int rank = ranking_.rank(ranking_.at(p));
+      if (rank == 0 || rank > cutoff + 1) break;
+      rows.push_back(ranking_.at(p));
+    }
+  }
+}
+
 StandingRow TradeScores::BuildRow(int row) const {
   StandingRow out;
   out.contestant = index_.contestants[row];
-  out.rank = ranking_.rank(row);
   out.stage = stage_reached_[row];
-  out.total = stage_total_(row, out.stage);
+  out.total = Published(stage_total_(row, out.stage));
   out.status = status_[row];
   out.award = static_cast<std::int16_t>(AwardOf(row));
   bool complete = true;
@@ -346,18 +379,121 @@ StandingRow TradeScores::BuildRow(int row) const {
   return out;
 }
 
-void TradeScores::PublishRow(int row, TradeDelta& delta) {
+bool TradeScores::RefreshRow(int row, int* old_award) {
   const StandingRow fresh = BuildRow(row);
-  const bool events_changed = published_events_.row(row) != event_score_.row(row);
-  if (fresh == published_[row] && !events_changed) return;
-  if (fresh.award != published_[row].award) {
-    award_changes_.emplace_back(row, published_[row].award, fresh.award);
+  bool events_changed = false;
+  for (int e = 0; e < num_events_; ++e) {
+    const double published = Published(event_score_(row, e));
+    events_changed = events_changed || published != published_events_(row, e);
+    published_events_(row, e) = published;
   }
+  if (fresh == published_[row] && !events_changed) return false;
+  *old_award = published_[row].award;
   published_[row] = fresh;
-  published_events_.row(row) = event_score_.row(row);
+  return true;
+}
+
+void TradeScores::RecordChange(int row, int old_award, TradeDelta& delta) {
+  if (old_award != published_[row].award) {
+    award_changes_.emplace_back(row, old_award, published_[row].award);
+  }
   changed_rows_.push_back(row);
-  delta.rows.push_back(fresh);
-  for (int e = 0; e < num_events_; ++e) delta.event_scores.push_back(event_score_(row, e));
+  StandingRow ranked = published_[row];
+  ranked.rank = ranking_.rank(row);
+  delta.rows.push_back(ranked);
+  for (int e = 0; e < num_events_; ++e) delta.event_scores.push_back(published_events_(row, e));
+}
+
+void TradeScores::PublishRow(int row, TradeDelta& delta) {
+  int old_award = -1;
+  if (RefreshRow(row, &old_award)) RecordChange(row, old_award, delta);
+}
+
+void TradeScores::PublishAllRows(TradeDelta& delta) {
+  const auto chunks = RowChunks();
+  std::vector<std::vector<std::pair<int, int>>> changed(chunks.size());
+  RunTasks(static_cast<int>(chunks.size()), [&](int c) {
+    for (int r = chunks[c].first; r < chunks[c].second; ++r) {
+      int old_award = -1;
+      if (RefreshRow(r, &old_award)) changed[c].emplace_back(r, old_award);
+    }
+  });
+  for (const auto& list : changed) {
+    for (const auto& [row, old_award] : list) RecordChange(row, old_award, delta);
+  }
+}
+
+void TradeScores::Rerank(bool all, const std::vector<int>& rows, TradeDelta& delta) {
+  const int num_keys = ranking_.num_keys();
+  // New keys of the rows whose keys changed, in `moved` order.
+  std::vector<int> moved;
+  key_scratch_.clear();
+  auto consider = [&](int r, std::vector<int>& moved_rows, std::vector<std::int64_t>& moved_keys) {
+    std::int64_t keys[kMaxKeys];
+    ComputeKeys(r, keys);
+    const std::span<const std::int64_t> old = ranking_.keys(r);
+    bool same = true;
+    for (int k = 0; k < num_keys; ++k) same = same && keys[k] == old[k];
+    if (same) return;
+    moved_rows.push_back(r);
+    moved_keys.insert(moved_keys.end(), keys, keys + num_keys);
+  };
+  if (all) {
+    const auto chunks = RowChunks();
+    std::vector<std::vector<int>> chunk_rows(chunks.size());
+    std::vector<std::vector<std::int64_t>> chunk_keys(chunks.size());
+    RunTasks(static_cast<int>(chunks.size()), [&](int c) {
+      for (int r = chunks[c].first; r < chunks[c].second; ++r) consider(r, chunk_rows[c], chunk_keys[c]);
+    });
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      moved.insert(moved.end(), chunk_rows[c].begin(), chunk_rows[c].end());
+      key_scratch_.insert(key_scratch_.end(), chunk_keys[c].begin(), chunk_keys[c].end());
+    }
+  } else {
+    for (const int r : rows) consider(r, moved, key_scratch_);
+  }
+  const bool resort = structure_dirty_ || republish_all_ || num_stages_ > 1 ||
+                      moved.size() * kIncrementalRowsDivisor > static_cast<size_t>(n_);
+  if (resort) {
+    for (size_t m = 0; m < moved.size(); ++m) {
+      std::copy_n(&key_scratch_[m * num_keys], num_keys, ranking_.mutable_keys(moved[m]));
+    }
+    ranking_.SortAll();
+    ComputeAwardCutoffs();
+    republish_all_ = true;  // the next snapshot is built afresh
+    PublishAllRows(delta);
+    if (n_ > 0) delta.positions.push_back({0, n_ - 1});
+    return;
+  }
+  std::vector<RankSpan> spans;
+  for (size_t m = 0; m < moved.size(); ++m) {
+    // Keys change one entry at a time, each followed by its move, so every
+    // Update() sees all other entries in place.
+    std::copy_n(&key_scratch_[m * num_keys], num_keys, ranking_.mutable_keys(moved[m]));
+    spans.push_back(ranking_.Update(moved[m]));
+  }
+  // Rows to publish: those recomputed, those that moved, those that may have
+  // crossed an award cutoff, and (after a whole-trade recompute) those whose
+  // published event scores changed.
+  std::vector<int> publish = rows;
+  publish.insert(publish.end(), moved.begin(), moved.end());
+  for (const RankSpan& span : spans) RowsNearCutoffs(span, publish);
+  if (all) {
+    for (int r = 0; r < n_; ++r) {
+      for (int e = 0; e < num_events_; ++e) {
+        if (Published(event_score_(r, e)) != published_events_(r, e)) {
+          publish.push_back(r);
+          break;
+        }
+      }
+    }
+  }
+  SortUnique(publish);
+  for (const int r : publish) PublishRow(r, delta);
+  for (const RankSpan& span : spans) {
+    order_spans_.push_back(span);
+    delta.positions.push_back({span.first, span.last});
+  }
 }
 
 void TradeScores::Recompute(bool full, TradeDelta& delta) {
@@ -365,24 +501,25 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   delta.num_events = num_events_;
   award_changes_.clear();
   if (!full && !dirty_) return;
+  if (full) structure_dirty_ = true;  // re-rank from scratch too
 
   // 1. Items. A normalized item depends on every mark of every judge on it,
   // so any change re-derives the whole item; otherwise only changed rows.
   std::vector<char> event_all(num_events_, full ? 1 : 0);
+  std::vector<int> whole_items;
   std::vector<int> rows = dirty_rows_;
   for (int i = 0; i < num_items_; ++i) {
     std::vector<int>& dirty = dirty_item_rows_[i];
-    const bool normalized = competition_.item(index_.items[i]).normalization != Normalization::kNone;
-    if (full || (normalized && !dirty.empty())) {
-      adjustment_[i] =
-          ComputeAdjustment(competition_.item(index_.items[i]).normalization, marks_[i]);
-      AggregateItem(i, 0, n_);
+    SortUnique(dirty);
+    const ItemIndex& item = competition_.item(index_.items[i]);
+    if (full || (item.normalization != Normalization::kNone && !dirty.empty())) {
+      adjustment_[i] = ComputeAdjustment(item.normalization, marks_[i]);
+      whole_items.push_back(i);
       event_all[item_event_[i]] = 1;
     } else {
-      SortUnique(dirty);
       for (const int r : dirty) AggregateItem(i, r, 1);
-      rows.insert(rows.end(), dirty.begin(), dirty.end());
     }
+    rows.insert(rows.end(), dirty.begin(), dirty.end());
     dirty.clear();
   }
   dirty_rows_.clear();
@@ -392,15 +529,28 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   bool all_rows = full || structure_dirty_ || num_stages_ > 1 ||
                   index_.spec->total_standardize.enabled;
   for (int e = 0; e < num_events_; ++e) {
-    if (event_all[e] || (index_.events[e].spec->standardize.enabled && !rows.empty())) {
-      ComputeEventAll(e);
-      all_rows = true;
-    } else {
-      ComputeEventRows(e, rows);
-    }
+    if (index_.events[e].spec->standardize.enabled && !rows.empty()) event_all[e] = 1;
+    all_rows = all_rows || event_all[e];
   }
   if (!all_rows && rows.size() * kIncrementalRowsDivisor > static_cast<size_t>(n_)) {
     all_rows = true;
+  }
+  // Whole items and events, row chunk by row chunk, in parallel if we may.
+  if (!whole_items.empty() || all_rows) {
+    ForEachRowChunk([&](int first, int last) {
+      for (const int i : whole_items) AggregateItem(i, first, last - first);
+      for (int e = 0; e < num_events_; ++e) {
+        if (!event_all[e]) continue;
+        for (int r = first; r < last; ++r) ComputeEventRow(e, r);
+      }
+    });
+  }
+  for (int e = 0; e < num_events_; ++e) {
+    if (event_all[e]) {
+      StandardizeEvent(e);
+    } else {
+      for (const int r : rows) ComputeEventRow(e, r);
+    }
   }
   for (const int r : rows) {
     double seconds = 0;
@@ -411,38 +561,26 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
     time_total_(r) = seconds;
   }
 
-  // 3. Totals and ranking.
+  // 3. Totals and ranking. Multi-stage trades re-derive advancement, which
+  // can move anyone, so they always re-rank in full.
   if (all_rows) {
     ComputeTotalsAll();
-    for (int r = 0; r < n_; ++r) WriteKeys(r);
-    ranking_.SortAll();
-    ComputeAwardCutoffs();
-    republish_all_ = true;
-    for (int r = 0; r < n_; ++r) PublishRow(r, delta);
   } else {
-    std::vector<RankSpan> spans;
-    for (const int r : rows) {
-      ComputeTotalRow(r);
-      WriteKeys(r);
-      spans.push_back(ranking_.Update(r));
-    }
-    for (const int r : rows) PublishRow(r, delta);
-    for (const RankSpan& span : spans) {
-      for (int p = span.first; p <= span.last; ++p) PublishRow(ranking_.at(p), delta);
-    }
-    order_spans_.insert(order_spans_.end(), spans.begin(), spans.end());
+    for (const int r : rows) ComputeTotalRow(r);
   }
+  Rerank(all_rows, rows, delta);
   structure_dirty_ = false;
   dirty_ = false;
 
-  // 4. Teams.
-  std::vector<int> changed;
-  changed.reserve(delta.rows.size());
-  for (const StandingRow& row : delta.rows) changed.push_back(competition_.row_of(row.contestant));
-  RecomputeTeams(all_rows, changed, delta);
+  // 4. Teams add up published totals, so they follow the rows whose
+  // published values changed.
+  std::vector<int> published_rows;
+  published_rows.reserve(delta.rows.size());
+  for (const StandingRow& row : delta.rows) published_rows.push_back(competition_.row_of(row.contestant));
+  RecomputeTeams(full, published_rows, delta);
 }
 
-void TradeScores::ComputeTeam(int team) {
+void TradeScores::ComputeTeam(int team, std::int64_t* keys) {
   const TeamSpec& spec = index_.spec->teams;
   std::vector<int>& members = team_scratch_;  // reused: no allocation per team
   members.clear();
@@ -450,7 +588,8 @@ void TradeScores::ComputeTeam(int team) {
     const int r = team_members_[m];
     if (status_[r] == ContestantStatus::kPresent) members.push_back(r);
   }
-  auto total_of = [&](int r) { return stage_total_(r, stage_reached_[r]); };
+  // Teams add up members' published totals, as anyone checking by hand would.
+  auto total_of = [&](int r) { return Published(stage_total_(r, stage_reached_[r])); };
   if (spec.rule == TeamRule::kBestK) {
     std::stable_sort(members.begin(), members.end(),
                      [&](int a, int b) { return total_of(a) > total_of(b); });
@@ -476,11 +615,10 @@ void TradeScores::ComputeTeam(int team) {
         if (status_[r] == ContestantStatus::kPresent) value = std::max(value, total_of(r));
       }
     } else {
-      value = aggregate([&](int r) { return event_score_(r, key.index); });
+      value = aggregate([&](int r) { return Published(event_score_(r, key.index)); });
     }
     team_values_(team, 1 + static_cast<Eigen::Index>(k)) = value;
   }
-  std::int64_t* keys = team_ranking_.mutable_keys(team);
   keys[0] = row.members > 0 ? 1 : 0;
   keys[1] = ToKey(row.total, precision_, true);
   for (size_t k = 0; k < index_.team_tie_break.size(); ++k) {
@@ -489,39 +627,60 @@ void TradeScores::ComputeTeam(int team) {
   }
 }
 
-void TradeScores::RecomputeTeams(bool full, const std::vector<int>& changed_rows,
+void TradeScores::PublishTeam(int team, TradeDelta& delta) {
+  TeamRow fresh = team_rows_[team];
+  fresh.total = Published(fresh.total);
+  if (fresh == published_teams_[team]) return;
+  published_teams_[team] = fresh;
+  changed_teams_.push_back(team);
+  fresh.rank = team_ranking_.rank(team);
+  delta.teams.push_back(fresh);
+}
+
+void TradeScores::RecomputeTeams(bool all, const std::vector<int>& changed_rows,
                                  TradeDelta& delta) {
   const int num_teams = static_cast<int>(team_rows_.size());
   if (num_teams == 0) return;
-  auto publish_team = [&](int team) {
-    team_rows_[team].rank = team_ranking_.rank(team);
-    if (team_rows_[team] == published_teams_[team]) return;
-    published_teams_[team] = team_rows_[team];
-    changed_teams_.push_back(team);
-    delta.teams.push_back(team_rows_[team]);
-  };
   std::vector<int> teams;
-  for (const int r : changed_rows) {
-    if (index_.team_of_row[r] >= 0) teams.push_back(index_.team_of_row[r]);
+  if (all) {
+    teams.resize(num_teams);
+    std::iota(teams.begin(), teams.end(), 0);
+  } else {
+    for (const int r : changed_rows) {
+      if (index_.team_of_row[r] >= 0) teams.push_back(index_.team_of_row[r]);
+    }
+    SortUnique(teams);
   }
-  SortUnique(teams);
-  if (full || teams.size() * kIncrementalRowsDivisor > static_cast<size_t>(num_teams)) {
-    for (int t = 0; t < num_teams; ++t) ComputeTeam(t);
+  const int num_keys = team_ranking_.num_keys();
+  std::vector<int> moved;
+  std::vector<std::int64_t> moved_keys;
+  std::vector<std::int64_t> keys(num_keys);
+  for (const int t : teams) {
+    ComputeTeam(t, keys.data());
+    const std::span<const std::int64_t> old = team_ranking_.keys(t);
+    bool same = true;
+    for (int k = 0; k < num_keys; ++k) same = same && keys[k] == old[k];
+    if (same) continue;
+    moved.push_back(t);
+    moved_keys.insert(moved_keys.end(), keys.begin(), keys.end());
+  }
+  if (republish_all_ || moved.size() * kIncrementalRowsDivisor > static_cast<size_t>(num_teams)) {
+    for (size_t m = 0; m < moved.size(); ++m) {
+      std::copy_n(&moved_keys[m * num_keys], num_keys, team_ranking_.mutable_keys(moved[m]));
+    }
     team_ranking_.SortAll();
-    for (int t = 0; t < num_teams; ++t) publish_team(t);
+    for (int t = 0; t < num_teams; ++t) PublishTeam(t, delta);
     team_order_spans_.push_back({0, num_teams - 1});
+    delta.team_positions.push_back({0, num_teams - 1});
     return;
   }
-  std::vector<RankSpan> spans;
-  for (const int t : teams) {
-    ComputeTeam(t);
-    spans.push_back(team_ranking_.Update(t));
+  for (size_t m = 0; m < moved.size(); ++m) {
+    std::copy_n(&moved_keys[m * num_keys], num_keys, team_ranking_.mutable_keys(moved[m]));
+    const RankSpan span = team_ranking_.Update(moved[m]);
+    team_order_spans_.push_back(span);
+    delta.team_positions.push_back({span.first, span.last});
   }
-  for (const RankSpan& span : spans) {
-    for (int p = span.first; p <= span.last; ++p) publish_team(team_ranking_.at(p));
-  }
-  for (const int t : teams) publish_team(t);
-  team_order_spans_.insert(team_order_spans_.end(), spans.begin(), spans.end());
+  for (const int t : teams) PublishTeam(t, delta);
 }
 
 TradeStandings TradeScores::Publish(const TradeStandings* previous) {
@@ -529,53 +688,79 @@ TradeStandings TradeScores::Publish(const TradeStandings* previous) {
   out.trade = trade_;
   out.num_events = num_events_;
   const auto ne = static_cast<std::size_t>(num_events_);
-  if (previous == nullptr || republish_all_) {
-    ChunkedArray<StandingRow>::Builder rows(static_cast<std::size_t>(n_));
-    ChunkedArray<double>::Builder events(static_cast<std::size_t>(n_) * ne);
-    ChunkedArray<std::int32_t>::Builder order(static_cast<std::size_t>(n_));
-    for (int r = 0; r < n_; ++r) {
+  const bool fresh = previous == nullptr || republish_all_;
+  // Rows and event scores by row: only changed rows are written.
+  {
+    auto rows = fresh ? ChunkedArray<StandingRow>::Builder(static_cast<std::size_t>(n_))
+                      : ChunkedArray<StandingRow>::Builder(previous->rows_);
+    auto events = fresh ? ChunkedArray<double>::Builder(static_cast<std::size_t>(n_) * ne)
+                        : ChunkedArray<double>::Builder(previous->event_scores_);
+    auto write = [&](int r) {
       rows.Set(r, published_[r]);
       for (int e = 0; e < num_events_; ++e) events.Set(r * ne + e, published_events_(r, e));
-      order.Set(r, ranking_.at(r));
+    };
+    if (fresh) {
+      // A fresh builder owns every chunk, so row chunks may be written at once.
+      ForEachRowChunk([&](int first, int last) {
+        for (int r = first; r < last; ++r) write(r);
+      });
+    } else {
+      for (const int r : changed_rows_) write(r);
     }
-    out.rows = std::move(rows).Build();
-    out.event_scores = std::move(events).Build();
-    out.order = std::move(order).Build();
-  } else {
-    ChunkedArray<StandingRow>::Builder rows(previous->rows);
-    ChunkedArray<double>::Builder events(previous->event_scores);
-    ChunkedArray<std::int32_t>::Builder order(previous->order);
-    for (const int r : changed_rows_) {
-      rows.Set(r, published_[r]);
-      for (int e = 0; e < num_events_; ++e) events.Set(r * ne + e, published_events_(r, e));
-    }
-    for (const RankSpan& span : order_spans_) {
-      for (int p = span.first; p <= span.last; ++p) order.Set(p, ranking_.at(p));
-    }
-    out.rows = std::move(rows).Build();
-    out.event_scores = std::move(events).Build();
-    out.order = std::move(order).Build();
+    out.rows_ = std::move(rows).Build();
+    out.event_scores_ = std::move(events).Build();
   }
+  // Order, rank and position by leaderboard position: only re-ranked spans.
+  auto publish_order = [&](const Ranking& ranking, const std::vector<RankSpan>& spans, int size,
+                           const ChunkedArray<std::int32_t>* order_before,
+                           const ChunkedArray<std::int32_t>* rank_before,
+                           const ChunkedArray<std::int32_t>* position_before,
+                           ChunkedArray<std::int32_t>& order_out, ChunkedArray<std::int32_t>& rank_out,
+                           ChunkedArray<std::int32_t>& position_out) {
+    const auto n = static_cast<std::size_t>(size);
+    auto order = fresh ? ChunkedArray<std::int32_t>::Builder(n)
+                       : ChunkedArray<std::int32_t>::Builder(*order_before);
+    auto rank = fresh ? ChunkedArray<std::int32_t>::Builder(n)
+                      : ChunkedArray<std::int32_t>::Builder(*rank_before);
+    auto position = fresh ? ChunkedArray<std::int32_t>::Builder(n)
+                          : ChunkedArray<std::int32_t>::Builder(*position_before);
+    auto write = [&](int p) {
+      const int entry = ranking.at(p);
+      order.Set(p, entry);
+      rank.Set(p, ranking.rank(entry));
+      position.Set(entry, p);
+    };
+    if (fresh) {
+      for (int p = 0; p < size; ++p) write(p);
+    } else {
+      for (const RankSpan& span : spans) {
+        for (int p = span.first; p <= span.last; ++p) write(p);
+      }
+    }
+    order_out = std::move(order).Build();
+    rank_out = std::move(rank).Build();
+    position_out = std::move(position).Build();
+  };
+  publish_order(ranking_, order_spans_, n_, previous ? &previous->order_ : nullptr,
+                previous ? &previous->rank_at_ : nullptr,
+                previous ? &previous->position_of_ : nullptr, out.order_, out.rank_at_,
+                out.position_of_);
   const int num_teams = static_cast<int>(team_rows_.size());
-  if (previous == nullptr || republish_all_) {
-    ChunkedArray<TeamRow>::Builder teams(static_cast<std::size_t>(num_teams));
-    ChunkedArray<std::int32_t>::Builder team_order(static_cast<std::size_t>(num_teams));
-    for (int t = 0; t < num_teams; ++t) {
-      teams.Set(t, published_teams_[t]);
-      team_order.Set(t, team_ranking_.at(t));
+  {
+    auto teams = fresh ? ChunkedArray<TeamRow>::Builder(static_cast<std::size_t>(num_teams))
+                       : ChunkedArray<TeamRow>::Builder(previous->teams_);
+    if (fresh) {
+      for (int t = 0; t < num_teams; ++t) teams.Set(t, published_teams_[t]);
+    } else {
+      for (const int t : changed_teams_) teams.Set(t, published_teams_[t]);
     }
-    out.teams = std::move(teams).Build();
-    out.team_order = std::move(team_order).Build();
-  } else {
-    ChunkedArray<TeamRow>::Builder teams(previous->teams);
-    ChunkedArray<std::int32_t>::Builder team_order(previous->team_order);
-    for (const int t : changed_teams_) teams.Set(t, published_teams_[t]);
-    for (const RankSpan& span : team_order_spans_) {
-      for (int p = span.first; p <= span.last; ++p) team_order.Set(p, team_ranking_.at(p));
-    }
-    out.teams = std::move(teams).Build();
-    out.team_order = std::move(team_order).Build();
+    out.teams_ = std::move(teams).Build();
   }
+  publish_order(team_ranking_, team_order_spans_, num_teams,
+                previous ? &previous->team_order_ : nullptr,
+                previous ? &previous->team_rank_at_ : nullptr,
+                previous ? &previous->team_position_of_ : nullptr, out.team_order_,
+                out.team_rank_at_, out.team_position_of_);
   changed_rows_.clear();
   order_spans_.clear();
   changed_teams_.clear();
@@ -589,6 +774,7 @@ Explanation TradeScores::Explain(int row) const {
   out.contestant = index_.contestants[row];
   out.trade = trade_;
   out.standing = published_[row];
+  out.standing.rank = ranking_.rank(row);
   out.time_used = time_total_(row);
   out.penalty_points = penalty_points_.row(row).sum();
   for (int e = 0; e < num_events_; ++e) {

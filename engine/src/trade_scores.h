@@ -5,6 +5,7 @@
 #define PODIUM_ENGINE_SRC_TRADE_SCORES_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -18,6 +19,7 @@
 #include "podium/engine/ranking.h"
 #include "podium/engine/score_matrix.h"
 #include "podium/engine/standings.h"
+#include "podium/engine/task_runner.h"
 
 namespace podium::engine {
 
@@ -25,6 +27,9 @@ namespace podium::engine {
 class TradeScores final {
  public:
   TradeScores(const Competition& competition, int trade);
+
+  // Where whole-trade recomputes run their row tasks. Not owned.
+  void set_task_runner(TaskRunner* runner) { runner_ = runner; }
 
   int rows() const { return n_; }
 
@@ -52,29 +57,47 @@ class TradeScores final {
 
   // Awards that changed in the last Recompute: (row, old tier, new tier).
   const std::vector<std::tuple<int, int, int>>& award_changes() const { return award_changes_; }
+  // Published values of a row (rank excluded: see rank()).
   const StandingRow& published(int row) const { return published_[row]; }
+  int rank(int row) const { return ranking_.rank(row); }
 
   Explanation Explain(int row) const;
   std::size_t StateBytes() const;
 
  private:
   void AggregateItem(int trade_item, int first, int count);
-  void ComputeEventRows(int event, const std::vector<int>& rows);
-  void ComputeEventAll(int event);
+  std::vector<std::pair<int, int>> RowChunks() const;  // [first, last) row ranges
+  void RunTasks(int count, const std::function<void(int)>& task) const;
+  // Runs fn(first, last) over chunks of rows, on the task runner.
+  void ForEachRowChunk(const std::function<void(int, int)>& fn) const;
+  void ComputeEventRow(int event, int row);
+  void StandardizeEvent(int event);
   void ComputeTotalRow(int row);
   void ComputeTotalsAll();
   void ComputeStagesAll();  // multi-stage: totals, advancement, stage ranks
-  void WriteKeys(int row);
+  void ComputeKeys(int row, std::int64_t* keys) const;
   void ComputeAwardCutoffs();
   int AwardOf(int row) const;
+  // Rows that may have crossed an award cutoff when `span` was re-ranked.
+  void RowsNearCutoffs(const RankSpan& span, std::vector<int>& rows) const;
   StandingRow BuildRow(int row) const;
+  // Brings a row's published values up to date; true (and its award before)
+  // if they changed. Touches only that row: safe to run on row chunks.
+  bool RefreshRow(int row, int* old_award);
+  void RecordChange(int row, int old_award, TradeDelta& delta);
   void PublishRow(int row, TradeDelta& delta);
+  void PublishAllRows(TradeDelta& delta);
+  // Re-ranks after the keys of `rows` (or of every row) may have changed.
+  void Rerank(bool all, const std::vector<int>& rows, TradeDelta& delta);
   void RecomputeTeams(bool full, const std::vector<int>& changed_rows, TradeDelta& delta);
-  void ComputeTeam(int team);
+  void ComputeTeam(int team, std::int64_t* keys);  // updates team_rows_, writes its keys
+  void PublishTeam(int team, TradeDelta& delta);
   double RowKeyValue(const ResolvedKey& key, int row) const;
+  double Published(double value) const;  // rounded to the competition's precision
 
   const Competition& competition_;
   const TradeIndex& index_;
+  TaskRunner* runner_ = &SerialTaskRunner::Default();
   int trade_;
   int n_ = 0;
   int num_items_ = 0;
@@ -119,7 +142,8 @@ class TradeScores final {
   Ranking team_ranking_;
   std::vector<int> team_scratch_;
 
-  // Published values and what changed since the last Publish().
+  // Published values (rounded; ranks live in the Ranking) and what changed
+  // since the last Publish().
   std::vector<StandingRow> published_;
   ScoreMatrix published_events_;
   std::vector<TeamRow> published_teams_;
@@ -128,6 +152,7 @@ class TradeScores final {
   std::vector<int> changed_teams_;
   std::vector<RankSpan> team_order_spans_;
   bool republish_all_ = true;
+  std::vector<std::int64_t> key_scratch_;
   std::vector<std::tuple<int, int, int>> award_changes_;
 
   // Dirty tracking since the last Recompute().

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "podium/engine/rounding.h"
 #include "server/cli/table.h"
 #include "server/definition/csv.h"
 
@@ -19,10 +20,7 @@ using engine::Standings;
 using engine::TradeStandings;
 
 // The published value: rounded to the competition's precision.
-double Published(double value, int precision) {
-  const double scale = std::pow(10.0, precision);
-  return std::round(value * scale) / scale;
-}
+double Published(double value, int precision) { return engine::RoundScore(value, precision); }
 
 std::string StatusLabel(engine::ContestantStatus status) {
   switch (status) {
@@ -82,8 +80,8 @@ std::string StandingsTable(const Standings& standings, int trade) {
       table.SetAlignRight(first_event + e + (staged && e == static_cast<int>(index.events.size()) ? 1 : 0));
     }
     for (int p = 0; p < ts.size(); ++p) {
-      const int row = ts.order[p];
-      const StandingRow& s = ts.rows[row];
+      const int row = ts.row_at(p);
+      const StandingRow s = ts.row(row);
       const engine::Contestant& who = c.contestant(s.contestant);
       std::vector<std::string> cells = {RankLabel(s), who.bib, who.name, who.organization};
       for (int e = 0; e < ts.num_events; ++e) {
@@ -97,14 +95,14 @@ std::string StandingsTable(const Standings& standings, int trade) {
       table.AddRow(std::move(cells));
     }
     out << table.Render();
-    if (ts.teams.size() > 0) {
+    if (static_cast<size_t>(ts.num_teams()) > 0) {
       out << "\n团体 Teams\n";
       TextTable teams({"名次 Rank", "团体 Team", "人数 Members", "总分 Total"});
       teams.SetAlignRight(0);
       teams.SetAlignRight(2);
       teams.SetAlignRight(3);
-      for (size_t p = 0; p < ts.teams.size(); ++p) {
-        const engine::TeamRow& team = ts.team_at_position(static_cast<int>(p));
+      for (size_t p = 0; p < static_cast<size_t>(ts.num_teams()); ++p) {
+        const engine::TeamRow team = ts.team_at_position(static_cast<int>(p));
         teams.AddRow({team.rank > 0 ? std::to_string(team.rank) : "—", TeamName(c, t, team.team),
                       std::to_string(team.members), FormatScore(team.total, precision)});
       }
@@ -162,7 +160,7 @@ std::string StandingsTable(const Standings& standings, int trade) {
       table.SetAlignRight(0);
       table.SetAlignRight(5);
       for (const int contestant : list.contestants) {
-        const StandingRow& s = standings.row_of(contestant);
+        const StandingRow s = standings.row_of(contestant);
         const engine::Contestant& who = c.contestant(contestant);
         table.AddRow({RankLabel(s), who.bib, who.name, who.organization,
                       c.trade(c.trade_of(contestant)).spec->name, FormatScore(s.total, precision)});
@@ -192,8 +190,8 @@ std::string StandingsJson(const Standings& standings, int trade) {
     const TradeStandings& ts = standings.trades[t];
     ordered_json rows = ordered_json::array();
     for (int p = 0; p < ts.size(); ++p) {
-      const int row = ts.order[p];
-      const StandingRow& s = ts.rows[row];
+      const int row = ts.row_at(p);
+      const StandingRow s = ts.row(row);
       const engine::Contestant& who = c.contestant(s.contestant);
       ordered_json events = ordered_json::object();
       for (int e = 0; e < ts.num_events; ++e) {
@@ -214,7 +212,7 @@ std::string StandingsJson(const Standings& standings, int trade) {
                       {"flagged", s.flagged}});
     }
     ordered_json teams = ordered_json::array();
-    for (size_t p = 0; p < ts.teams.size(); ++p) {
+    for (size_t p = 0; p < static_cast<size_t>(ts.num_teams()); ++p) {
       teams.push_back(team_json(ts.team_at_position(static_cast<int>(p)), t));
     }
     trades.push_back({{"id", index.spec->id},
@@ -245,7 +243,7 @@ std::string StandingsJson(const Standings& standings, int trade) {
     for (const int contestant : list.contestants) {
       const int t = c.trade_of(contestant);
       if (trade >= 0 && t != trade) continue;
-      const StandingRow& s = standings.row_of(contestant);
+      const StandingRow s = standings.row_of(contestant);
       who.push_back({{"contestant", c.contestant(contestant).bib},
                      {"name", c.contestant(contestant).name},
                      {"trade", c.trade(t).spec->id},
@@ -280,8 +278,8 @@ std::string StandingsCsv(const Standings& standings, int trade) {
     const engine::TradeIndex& index = c.trade(t);
     const TradeStandings& ts = standings.trades[t];
     for (int p = 0; p < ts.size(); ++p) {
-      const int row = ts.order[p];
-      const StandingRow& s = ts.rows[row];
+      const int row = ts.row_at(p);
+      const StandingRow s = ts.row(row);
       const engine::Contestant& who = c.contestant(s.contestant);
       std::vector<std::string> cells = {index.spec->id, s.rank > 0 ? std::to_string(s.rank) : "",
                                         who.bib,        who.name,

@@ -16,6 +16,9 @@
 
 namespace podium::engine {
 
+// Ranking keys after the total, per trade (and per team ranking).
+inline constexpr int kMaxTieBreakKeys = 8;
+
 // One problem found while validating, located for the person who must fix it.
 struct Problem {
   std::string file;

@@ -14,12 +14,16 @@
 #include <vector>
 
 #include "podium/engine/eigen_types.h"
+#include "podium/engine/rounding.h"
 
 namespace podium::engine {
 
 // The integer ranking key of a score published with `precision` decimals,
 // oriented so that larger is better.
-std::int64_t ToKey(double score, int precision, bool higher_is_better);
+inline std::int64_t ToKey(double score, int precision, bool higher_is_better) {
+  const std::int64_t key = ScaledRound(score, precision);
+  return higher_is_better ? key : -key;
+}
 
 // The positions whose rank may have changed in an update, inclusive.
 struct RankSpan {

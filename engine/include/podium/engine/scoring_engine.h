@@ -13,6 +13,7 @@
 #include "podium/engine/events.h"
 #include "podium/engine/explain.h"
 #include "podium/engine/standings.h"
+#include "podium/engine/task_runner.h"
 #include "podium/status.h"
 
 namespace podium::engine {
@@ -49,6 +50,10 @@ class ScoringEngine final {
   // Used to check that incremental and full recomputes agree.
   Update RecomputeAll();
 
+  // Lends the engine threads for whole-trade recomputes (not owned; must
+  // outlive the engine or be replaced). Results do not depend on it.
+  void set_task_runner(TaskRunner* runner);
+
   std::shared_ptr<const Standings> standings() const { return standings_; }
   std::uint64_t events_applied() const { return events_applied_; }
   const Competition& competition() const { return *competition_; }
@@ -65,6 +70,7 @@ class ScoringEngine final {
   Update Publish(bool full);
   void RecomputeCompetitionTeams(StandingsDelta& delta);
   void RecomputeMedalTally(StandingsDelta& delta);
+  void CountAward(int trade, int contestant, int award, int sign);
 
   std::shared_ptr<const Competition> competition_;
   std::vector<std::unique_ptr<TradeScores>> trades_;
@@ -74,6 +80,7 @@ class ScoringEngine final {
   bool pending_ = true;  // events since the last Recompute (the first one is always full)
   std::vector<TeamRow> competition_teams_;
   std::vector<MedalRow> medal_tally_;
+  std::vector<MedalRow> published_tally_;
 };
 
 }  // namespace podium::engine

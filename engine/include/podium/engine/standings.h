@@ -18,7 +18,7 @@ namespace podium::engine {
 struct StandingRow {
   std::int32_t contestant = 0;  // competition contestant index
   std::int32_t rank = 0;        // 1-based; 0 = not ranked (excluded status)
-  double total = 0;             // total of the furthest stage reached
+  double total = 0;             // published total (rounded to the competition's precision)
   std::int16_t award = -1;      // index into the trade's award tiers, -1 = none
   ContestantStatus status = ContestantStatus::kPresent;
   std::int8_t stage = 0;  // furthest stage reached
@@ -46,24 +46,56 @@ struct MedalRow {
   bool operator==(const MedalRow&) const = default;
 };
 
-// Immutable; safe to share across threads. Rows are stored in chunks shared
-// with neighbouring versions, so holding many versions is cheap.
+// A range of leaderboard positions, inclusive.
+struct PositionSpan {
+  std::int32_t first = 0;
+  std::int32_t last = -1;
+};
+
+// One trade's leaderboard. Immutable; safe to share across threads. Values
+// are stored in chunks shared with neighbouring versions, and ranks are kept
+// by leaderboard position, so a mark that moves one contestant past many
+// others costs a new version only the chunks of the positions it crossed.
 class TradeStandings final {
  public:
   int trade = 0;
   int num_events = 0;
-  ChunkedArray<StandingRow> rows;     // by trade row (roster order)
-  ChunkedArray<double> event_scores;  // row * num_events + event
-  ChunkedArray<std::int32_t> order;   // position -> trade row, leaderboard order
-  ChunkedArray<TeamRow> teams;        // by team index
-  ChunkedArray<std::int32_t> team_order;  // position -> team index
 
-  int size() const { return static_cast<int>(rows.size()); }
-  const StandingRow& at_position(int position) const { return rows[order[position]]; }
-  const TeamRow& team_at_position(int position) const { return teams[team_order[position]]; }
-  double event_score(int row, int event) const {
-    return event_scores[static_cast<std::size_t>(row) * num_events + event];
+  int size() const { return static_cast<int>(rows_.size()); }
+  // The standing of trade row `row` (roster order), rank included.
+  StandingRow row(int row) const {
+    StandingRow out = rows_[row];
+    out.rank = rank_at_[position_of_[row]];
+    return out;
   }
+  // The standing at leaderboard position `position` (0 = first).
+  StandingRow at_position(int position) const { return row(order_[position]); }
+  int row_at(int position) const { return order_[position]; }
+  int rank_at(int position) const { return rank_at_[position]; }
+  int position_of(int row) const { return position_of_[row]; }
+  double event_score(int row, int event) const {
+    return event_scores_[static_cast<std::size_t>(row) * num_events + event];
+  }
+
+  int num_teams() const { return static_cast<int>(teams_.size()); }
+  TeamRow team(int team) const {
+    TeamRow out = teams_[team];
+    out.rank = team_rank_at_[team_position_of_[team]];
+    return out;
+  }
+  TeamRow team_at_position(int position) const { return team(team_order_[position]); }
+
+ private:
+  friend class TradeScores;
+  ChunkedArray<StandingRow> rows_;       // by trade row; rank is kept by position
+  ChunkedArray<double> event_scores_;    // row * num_events + event
+  ChunkedArray<std::int32_t> order_;     // position -> trade row
+  ChunkedArray<std::int32_t> rank_at_;   // position -> rank (0 = unranked)
+  ChunkedArray<std::int32_t> position_of_;  // trade row -> position
+  ChunkedArray<TeamRow> teams_;          // by team index; rank kept by position
+  ChunkedArray<std::int32_t> team_order_;
+  ChunkedArray<std::int32_t> team_rank_at_;
+  ChunkedArray<std::int32_t> team_position_of_;
 };
 
 struct NominationList {
@@ -79,8 +111,8 @@ class Standings final {
   std::vector<TeamRow> competition_teams;  // leaderboard order
   std::vector<MedalRow> medal_tally;       // leaderboard order
 
-  // The row of a competition contestant index.
-  const StandingRow& row_of(int contestant) const;
+  // The standing of a competition contestant index, rank included.
+  StandingRow row_of(int contestant) const;
   // Award id of a row ("" for none).
   const std::string& award_id(const StandingRow& row) const;
   const std::string& award_name(const StandingRow& row) const;
@@ -88,13 +120,23 @@ class Standings final {
   std::vector<NominationList> Nominations() const;
 };
 
-// What changed between two versions: the rows whose published values differ.
+// What changed in one trade between two versions: the rows whose own
+// published values (total, events, award, status, ...) differ, and the
+// leaderboard positions whose occupant or rank may differ. A client that keeps
+// the whole leaderboard re-reads those positions from the new snapshot; a
+// screen showing the top 20 only cares whether a span starts below 20.
 struct TradeDelta {
   int trade = 0;
   int num_events = 0;
-  std::vector<StandingRow> rows;
+  std::vector<StandingRow> rows;     // with their new rank
   std::vector<double> event_scores;  // rows[i]'s events at [i * num_events, (i + 1) * num_events)
-  std::vector<TeamRow> teams;
+  std::vector<PositionSpan> positions;
+  std::vector<TeamRow> teams;        // with their new rank
+  std::vector<PositionSpan> team_positions;
+
+  bool empty() const {
+    return rows.empty() && positions.empty() && teams.empty() && team_positions.empty();
+  }
 };
 
 struct StandingsDelta {
@@ -110,6 +152,13 @@ struct StandingsDelta {
   std::size_t changed_rows() const {
     std::size_t n = 0;
     for (const TradeDelta& t : trades) n += t.rows.size();
+    return n;
+  }
+  std::size_t changed_positions() const {
+    std::size_t n = 0;
+    for (const TradeDelta& t : trades) {
+      for (const PositionSpan& s : t.positions) n += static_cast<std::size_t>(s.last - s.first + 1);
+    }
     return n;
   }
 };

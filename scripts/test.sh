@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything, and runs every test, the format
+# check and the layering check. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+scripts/build.sh
+
+echo "== layering: engine/ includes no gRPC, Boost, SQLite or protobuf"
+if grep -rnE '#include [<"](grpc|boost|sqlite3|google/)' engine/; then
+  echo "engine/ must depend on Eigen and the standard library only" >&2
+  exit 1
+fi
+
+echo "== format"
+mapfile -t sources < <(git ls-files '*.cc' '*.h')
+clang-format --dry-run --Werror "${sources[@]}"
+
+echo "== tests"
+cd build
+ctest --output-on-failure -j2 --timeout 600
