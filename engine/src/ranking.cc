@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "podium/check.h"
+#include "podium/engine/task_runner.h"
 
 namespace podium::engine {
 
@@ -16,33 +17,53 @@ namespace {
 // targets cache-friendly.
 constexpr int kMaxDigitBits = 11;
 
+// Splits [0, n) into `parts` contiguous ranges.
+std::pair<int, int> Part(int n, int parts, int part) {
+  const auto first = static_cast<int>(static_cast<std::int64_t>(n) * part / parts);
+  const auto last = static_cast<int>(static_cast<std::int64_t>(n) * (part + 1) / parts);
+  return {first, last};
+}
+
 // Stable LSD radix sort of (word, entry) pairs by word, ascending, looking
 // only at the low `bits` bits of the words. `words_out`/`entries_out` are
-// scratch of the same size (kept by the caller to avoid page faults).
+// scratch of the same size (kept by the caller to avoid page faults). With
+// several parts, each part counts and scatters its own range; bucket offsets
+// put part 0's entries of a bucket before part 1's, which keeps it stable.
 void RadixSortPairs(std::vector<std::uint64_t>& words, std::vector<std::int32_t>& entries,
                     std::vector<std::uint64_t>& words_out, std::vector<std::int32_t>& entries_out,
-                    int bits) {
+                    int bits, TaskRunner& runner, int parts) {
   if (bits == 0) return;
   const int n = static_cast<int>(words.size());
   const int passes = (bits + kMaxDigitBits - 1) / kMaxDigitBits;
   const int digit_bits = (bits + passes - 1) / passes;
   const std::uint64_t mask = (std::uint64_t{1} << digit_bits) - 1;
-  std::vector<std::uint32_t> count(std::size_t{1} << digit_bits);
+  const std::size_t buckets = std::size_t{1} << digit_bits;
+  std::vector<std::vector<std::uint32_t>> count(parts, std::vector<std::uint32_t>(buckets));
   for (int pass = 0; pass < passes; ++pass) {
     const int shift = pass * digit_bits;
-    std::fill(count.begin(), count.end(), 0);
-    for (int i = 0; i < n; ++i) ++count[(words[i] >> shift) & mask];
+    runner.Run(parts, [&](int part) {
+      std::vector<std::uint32_t>& c = count[part];
+      std::fill(c.begin(), c.end(), 0);
+      const auto [first, last] = Part(n, parts, part);
+      for (int i = first; i < last; ++i) ++c[(words[i] >> shift) & mask];
+    });
     std::uint32_t sum = 0;
-    for (std::uint32_t& c : count) {
-      const std::uint32_t here = c;
-      c = sum;
-      sum += here;
+    for (std::size_t b = 0; b < buckets; ++b) {
+      for (int part = 0; part < parts; ++part) {
+        const std::uint32_t here = count[part][b];
+        count[part][b] = sum;
+        sum += here;
+      }
     }
-    for (int i = 0; i < n; ++i) {
-      const std::uint32_t slot = count[(words[i] >> shift) & mask]++;
-      words_out[slot] = words[i];
-      entries_out[slot] = entries[i];
-    }
+    runner.Run(parts, [&](int part) {
+      std::vector<std::uint32_t>& c = count[part];
+      const auto [first, last] = Part(n, parts, part);
+      for (int i = first; i < last; ++i) {
+        const std::uint32_t slot = c[(words[i] >> shift) & mask]++;
+        words_out[slot] = words[i];
+        entries_out[slot] = entries[i];
+      }
+    });
     words.swap(words_out);
     entries.swap(entries_out);
   }
@@ -77,6 +98,21 @@ bool Ranking::Before(int a, int b) const {
   return a < b;
 }
 
+RankSpan Ranking::SortAllAndCompare() {
+  const int n = size();
+  std::vector<std::int32_t> old_order = order_;
+  std::vector<std::int32_t> old_rank(n);
+  for (int p = 0; p < n; ++p) old_rank[p] = rank_[order_[p]];
+  SortAll();
+  RankSpan span;
+  int p = 0;
+  while (p < n && order_[p] == old_order[p] && rank_[order_[p]] == old_rank[p]) ++p;
+  if (p == n) return span;
+  int q = n - 1;
+  while (order_[q] == old_order[q] && rank_[order_[q]] == old_rank[q]) --q;
+  return {p, q};
+}
+
 void Ranking::SortAll() {
   const int n = size();
   const int num_keys = static_cast<int>(keys_.cols());
@@ -86,16 +122,38 @@ void Ranking::SortAll() {
     AssignRanks(0, n - 1);
     return;
   }
+  TaskRunner& runner = *runner_;
+  // Parallel parts only pay off on large rankings.
+  constexpr int kMinPart = 1 << 16;
+  const int parts = std::max(1, std::min(runner.concurrency(), n / kMinPart));
+
   // Per key: its range, so each key takes only the bits it needs. Groups are
   // >= 0, so excluded entries (group 0) all sort last.
-  std::vector<std::int64_t> lo(num_keys, INT64_MAX), hi(num_keys, INT64_MIN);
+  struct Range {
+    std::vector<std::int64_t> lo, hi;
+    int excluded = 0;
+  };
+  std::vector<Range> ranges(parts, Range{std::vector<std::int64_t>(num_keys, INT64_MAX),
+                                         std::vector<std::int64_t>(num_keys, INT64_MIN)});
+  runner.Run(parts, [&](int part) {
+    Range& range = ranges[part];
+    const auto [first, last] = Part(n, parts, part);
+    for (int e = first; e < last; ++e) {
+      const std::int64_t* k = keys_.row(e).data();
+      range.excluded += k[0] == 0 ? 1 : 0;
+      for (int c = 0; c < num_keys; ++c) {
+        range.lo[c] = std::min(range.lo[c], k[c]);
+        range.hi[c] = std::max(range.hi[c], k[c]);
+      }
+    }
+  });
+  std::vector<std::int64_t> lo = ranges[0].lo, hi = ranges[0].hi;
   int excluded = 0;
-  for (int e = 0; e < n; ++e) {
-    const std::int64_t* k = keys_.row(e).data();
-    excluded += k[0] == 0 ? 1 : 0;
+  for (const Range& range : ranges) {
+    excluded += range.excluded;
     for (int c = 0; c < num_keys; ++c) {
-      lo[c] = std::min(lo[c], k[c]);
-      hi[c] = std::max(hi[c], k[c]);
+      lo[c] = std::min(lo[c], range.lo[c]);
+      hi[c] = std::max(hi[c], range.hi[c]);
     }
   }
   // Pack keys, most significant first, into as few 64-bit words as fit.
@@ -119,34 +177,36 @@ void Ranking::SortAll() {
   std::vector<std::uint64_t>& packed = scratch_words_;
   // Least significant word first; each pass is stable, so earlier words win.
   for (auto word = words.rbegin(); word != words.rend(); ++word) {
-    for (int p = 0; p < n; ++p) {
-      const std::int64_t* k = keys_.row(order_[p]).data();
-      std::uint64_t value = 0;
-      for (const int c : word->columns) {
-        // hi - key: ascending order of this value is descending order of keys.
-        value = (value << column_bits[c]) |
-                (static_cast<std::uint64_t>(hi[c]) - static_cast<std::uint64_t>(k[c]));
+    runner.Run(parts, [&](int part) {
+      const auto [first, last] = Part(n, parts, part);
+      for (int p = first; p < last; ++p) {
+        const std::int64_t* k = keys_.row(order_[p]).data();
+        std::uint64_t value = 0;
+        for (const int c : word->columns) {
+          // hi - key: ascending order of this value is descending order of keys.
+          value = (value << column_bits[c]) |
+                  (static_cast<std::uint64_t>(hi[c]) - static_cast<std::uint64_t>(k[c]));
+        }
+        packed[p] = value;
       }
-      packed[p] = value;
+    });
+    RadixSortPairs(packed, order_, scratch_words_out_, scratch_entries_, word->bits, runner, parts);
+  }
+  const bool one_word = words.size() == 1;
+  runner.Run(parts, [&](int part) {
+    const auto [first, last] = Part(n, parts, part);
+    for (int p = first; p < last; ++p) position_[order_[p]] = p;
+    if (!one_word) return;
+    // One word holds every key: equal words are equal keys, read in order.
+    // A part's first tie group may have started in the part before.
+    int start = first;
+    while (start > 0 && packed[start - 1] == packed[first]) --start;
+    for (int p = first; p < last; ++p) {
+      if (p > first && packed[p] != packed[p - 1]) start = p;
+      rank_[order_[p]] = p >= n - excluded ? 0 : start + 1;
     }
-    RadixSortPairs(packed, order_, scratch_words_out_, scratch_entries_, word->bits);
-  }
-  for (int p = 0; p < n; ++p) position_[order_[p]] = p;
-  if (words.size() > 1) {
-    AssignRanks(0, n - 1);
-    return;
-  }
-  // One word holds every key: equal words are equal keys, read in order.
-  for (int p = 0; p < n; ++p) {
-    const int e = order_[p];
-    if (p >= n - excluded) {
-      rank_[e] = 0;
-    } else if (p > 0 && packed[p] == packed[p - 1]) {
-      rank_[e] = rank_[order_[p - 1]];
-    } else {
-      rank_[e] = p + 1;
-    }
-  }
+  });
+  if (!one_word) AssignRanks(0, n - 1);
 }
 
 void Ranking::AssignRanks(int first, int last) {

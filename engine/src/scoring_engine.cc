@@ -228,7 +228,7 @@ ScoringEngine::Update ScoringEngine::Publish(bool full) {
     }
     const TradeStandings* previous = standings_ ? &standings_->trades[t] : nullptr;
     next->trades.push_back(trade.Publish(previous));
-    if (!delta.rows.empty() || !delta.teams.empty()) update.delta.trades.push_back(std::move(delta));
+    if (!delta.empty()) update.delta.trades.push_back(std::move(delta));
   }
   if (!update.delta.trades.empty() || full) RecomputeCompetitionTeams(update.delta);
   if (!award_changes.empty() || full) {
@@ -296,7 +296,7 @@ void ScoringEngine::RecomputeCompetitionTeams(StandingsDelta& delta) {
     double total = 0;
     for (const double x : v) total += x;
     if (spec.rule == TeamRule::kMean && !v.empty()) total /= static_cast<double>(v.size());
-    rows[t] = {.team = t, .total = total, .members = static_cast<int>(totals[t].size())};
+    rows[t] = {.team = t, .total = total, .members = static_cast<int>(v.size())};  // counted
     std::int64_t* keys = ranking.mutable_keys(t);
     keys[0] = v.empty() ? 0 : 1;
     keys[1] = ToKey(total, precision, true);

@@ -18,6 +18,9 @@ constexpr std::int64_t kGroupExcluded = 0;
 constexpr std::int64_t kGroupLast = 1;
 constexpr std::int64_t kGroupPresent = 2;
 constexpr int kMaxKeys = 2 + kMaxTieBreakKeys;  // group, total, tie-breaks
+// The key of a value a contestant does not have (no time recorded): worse
+// than any real value, whichever way the key is ordered.
+constexpr std::int64_t kMissingKey = -(std::int64_t{1} << 52);
 
 void SortUnique(std::vector<int>& v) {
   std::sort(v.begin(), v.end());
@@ -54,6 +57,7 @@ TradeScores::TradeScores(const Competition& competition, int trade)
   flagged_.setConstant(n_, num_items_, false);
   penalty_points_.setZero(n_, num_events_);
   time_total_.setZero(n_);
+  has_time_.assign(n_, 0);
   event_raw_.setZero(n_, num_events_);
   event_score_.setZero(n_, num_events_);
   stage_raw_.setZero(n_, num_stages_);
@@ -249,10 +253,7 @@ void TradeScores::ComputeStagesAll() {
       std::int64_t* keys = stage_ranking.mutable_keys(r);
       keys[0] = participant(r) ? 1 : kGroupExcluded;
       keys[1] = ToKey(stage_total_(r, s), precision_, true);
-      for (int k = 0; k < tie_keys; ++k) {
-        const ResolvedKey& key = index_.tie_break[k];
-        keys[2 + k] = ToKey(RowKeyValue(key, r), precision_, key.order == Order::kHigher);
-      }
+      for (int k = 0; k < tie_keys; ++k) keys[2 + k] = TieBreakKey(index_.tie_break[k], r);
     }
     stage_ranking.SortAll();
     const int advance = spec.stages[s].advance;
@@ -285,10 +286,12 @@ void TradeScores::ComputeKeys(int row, std::int64_t* keys) const {
                                                                               : kGroupExcluded;
   }
   keys[1] = ToKey(stage_total_(row, stage_reached_[row]), precision_, true);
-  for (size_t k = 0; k < index_.tie_break.size(); ++k) {
-    const ResolvedKey& key = index_.tie_break[k];
-    keys[2 + k] = ToKey(RowKeyValue(key, row), precision_, key.order == Order::kHigher);
-  }
+  for (size_t k = 0; k < index_.tie_break.size(); ++k) keys[2 + k] = TieBreakKey(index_.tie_break[k], row);
+}
+
+std::int64_t TradeScores::TieBreakKey(const ResolvedKey& key, int row) const {
+  if (key.kind == KeyKind::kTime && !has_time_[row]) return kMissingKey;
+  return ToKey(RowKeyValue(key, row), precision_, key.order == Order::kHigher);
 }
 
 void TradeScores::ComputeAwardCutoffs() {
@@ -298,26 +301,27 @@ void TradeScores::ComputeAwardCutoffs() {
   }
   const std::vector<AwardTier>& tiers = index_.spec->awards;
   award_cutoff_.assign(tiers.size(), 0);
-  std::int64_t cumulative_count = 0;
-  double cumulative_share = 0;
+  // Places are cumulative: each tier's places (a count, or a share of the
+  // ranked contestants rounded on its own) follow the tiers before it.
+  std::int64_t cumulative = 0;
   for (size_t t = 0; t < tiers.size(); ++t) {
     const AwardTier& tier = tiers[t];
     if (tier.by == AwardBy::kCount) {
-      cumulative_count += tier.count;
-      award_cutoff_[t] = cumulative_count;
+      cumulative += tier.count;
     } else if (tier.by == AwardBy::kShare) {
-      cumulative_share += tier.share;
-      // Exact for shares such as 10% of 40: compute in percent units first.
-      const double places = cumulative_share * ranked_present_ / 100;
+      const double places = tier.share * ranked_present_ / 100;
       double rounded = 0;
       switch (tier.rounding) {
+        // Snap float noise first: 10% of 40 is 4 places, not 3.9999.
         case ShareRounding::kFloor: rounded = std::floor(places + 1e-9); break;
         case ShareRounding::kRound: rounded = std::round(places); break;
         case ShareRounding::kCeil: rounded = std::ceil(places - 1e-9); break;
       }
-      award_cutoff_[t] = static_cast<std::int64_t>(rounded);
-      cumulative_count = award_cutoff_[t];
+      cumulative += static_cast<std::int64_t>(rounded);
+    } else {
+      continue;
     }
+    award_cutoff_[t] = cumulative;
   }
 }
 
@@ -337,16 +341,18 @@ int TradeScores::AwardOf(int row) const {
   return -1;
 }
 
-void TradeScores::RowsNearCutoffs(const RankSpan& span, std::vector<int>& rows) const {
-  // Re-ranked rows that kept their total move by one rank at most, so only
-  // those now ranked at a cutoff or just below it can have a new award.
+void TradeScores::RowsNearCutoffs(const RankSpan& span, int moves, std::vector<int>& rows) const {
+  // A rank is 1 + the number of entries strictly better, so each moved entry
+  // changes any other entry's rank by at most one: after `moves` moves only
+  // entries now ranked within `moves` of a cutoff can have crossed it.
   for (const std::int64_t cutoff : award_cutoff_) {
     if (cutoff <= 0) continue;
-    int lo = span.first, hi = span.last + 1;  // first position ranked >= cutoff
+    const std::int64_t low = cutoff - moves, high = cutoff + moves + 1;
+    int lo = span.first, hi = span.last + 1;  // first position ranked >= low
     while (lo < hi) {
       const int mid = (lo + hi) / 2;
       const int rank = ranking_.rank(ranking_.at(mid));
-      if (rank != 0 && rank < cutoff) {
+      if (rank != 0 && rank < low) {
         lo = mid + 1;
       } else {
         hi = mid;
@@ -354,7 +360,7 @@ void TradeScores::RowsNearCutoffs(const RankSpan& span, std::vector<int>& rows) 
     }
     for (int p = lo; p <= span.last; ++p) {
       const int rank = ranking_.rank(ranking_.at(p));
-      if (rank == 0 || rank > cutoff + 1) break;
+      if (rank == 0 || rank > high) break;
       rows.push_back(ranking_.at(p));
     }
   }
@@ -423,71 +429,56 @@ void TradeScores::PublishAllRows(TradeDelta& delta) {
   }
 }
 
-void TradeScores::Rerank(bool all, const std::vector<int>& rows, TradeDelta& delta) {
+void TradeScores::CollectChanges(int row, RowChanges& out) const {
   const int num_keys = ranking_.num_keys();
-  // New keys of the rows whose keys changed, in `moved` order.
-  std::vector<int> moved;
-  key_scratch_.clear();
-  auto consider = [&](int r, std::vector<int>& moved_rows, std::vector<std::int64_t>& moved_keys) {
-    std::int64_t keys[kMaxKeys];
-    ComputeKeys(r, keys);
-    const std::span<const std::int64_t> old = ranking_.keys(r);
-    bool same = true;
-    for (int k = 0; k < num_keys; ++k) same = same && keys[k] == old[k];
-    if (same) return;
-    moved_rows.push_back(r);
-    moved_keys.insert(moved_keys.end(), keys, keys + num_keys);
-  };
-  if (all) {
-    const auto chunks = RowChunks();
-    std::vector<std::vector<int>> chunk_rows(chunks.size());
-    std::vector<std::vector<std::int64_t>> chunk_keys(chunks.size());
-    RunTasks(static_cast<int>(chunks.size()), [&](int c) {
-      for (int r = chunks[c].first; r < chunks[c].second; ++r) consider(r, chunk_rows[c], chunk_keys[c]);
-    });
-    for (size_t c = 0; c < chunks.size(); ++c) {
-      moved.insert(moved.end(), chunk_rows[c].begin(), chunk_rows[c].end());
-      key_scratch_.insert(key_scratch_.end(), chunk_keys[c].begin(), chunk_keys[c].end());
-    }
-  } else {
-    for (const int r : rows) consider(r, moved, key_scratch_);
+  std::int64_t keys[kMaxKeys];
+  ComputeKeys(row, keys);
+  const std::span<const std::int64_t> old = ranking_.keys(row);
+  bool same = true;
+  for (int k = 0; k < num_keys; ++k) same = same && keys[k] == old[k];
+  if (!same) {
+    out.moved.push_back(row);
+    out.keys.insert(out.keys.end(), keys, keys + num_keys);
   }
+  for (int e = 0; e < num_events_; ++e) {
+    if (Published(event_score_(row, e)) != published_events_(row, e)) {
+      out.events_changed.push_back(row);
+      break;
+    }
+  }
+}
+
+void TradeScores::Rerank(const std::vector<int>& rows, RowChanges& changes, TradeDelta& delta) {
+  const int num_keys = ranking_.num_keys();
+  const std::vector<int>& moved = changes.moved;
   const bool resort = structure_dirty_ || republish_all_ || num_stages_ > 1 ||
                       moved.size() * kIncrementalRowsDivisor > static_cast<size_t>(n_);
   if (resort) {
     for (size_t m = 0; m < moved.size(); ++m) {
-      std::copy_n(&key_scratch_[m * num_keys], num_keys, ranking_.mutable_keys(moved[m]));
+      std::copy_n(&changes.keys[m * num_keys], num_keys, ranking_.mutable_keys(moved[m]));
     }
-    ranking_.SortAll();
+    const RankSpan changed = ranking_.SortAllAndCompare();
     ComputeAwardCutoffs();
     republish_all_ = true;  // the next snapshot is built afresh
     PublishAllRows(delta);
-    if (n_ > 0) delta.positions.push_back({0, n_ - 1});
+    if (!changed.empty()) delta.positions.push_back({changed.first, changed.last});
     return;
   }
   std::vector<RankSpan> spans;
   for (size_t m = 0; m < moved.size(); ++m) {
     // Keys change one entry at a time, each followed by its move, so every
     // Update() sees all other entries in place.
-    std::copy_n(&key_scratch_[m * num_keys], num_keys, ranking_.mutable_keys(moved[m]));
+    std::copy_n(&changes.keys[m * num_keys], num_keys, ranking_.mutable_keys(moved[m]));
     spans.push_back(ranking_.Update(moved[m]));
   }
-  // Rows to publish: those recomputed, those that moved, those that may have
-  // crossed an award cutoff, and (after a whole-trade recompute) those whose
-  // published event scores changed.
+  // Rows to publish: those recomputed, those that moved, those whose
+  // published event scores changed, and those that may have crossed an award
+  // cutoff.
   std::vector<int> publish = rows;
   publish.insert(publish.end(), moved.begin(), moved.end());
-  for (const RankSpan& span : spans) RowsNearCutoffs(span, publish);
-  if (all) {
-    for (int r = 0; r < n_; ++r) {
-      for (int e = 0; e < num_events_; ++e) {
-        if (Published(event_score_(r, e)) != published_events_(r, e)) {
-          publish.push_back(r);
-          break;
-        }
-      }
-    }
-  }
+  publish.insert(publish.end(), changes.events_changed.begin(), changes.events_changed.end());
+  const int moves = static_cast<int>(moved.size());
+  for (const RankSpan& span : spans) RowsNearCutoffs(span, moves, publish);
   SortUnique(publish);
   for (const int r : publish) PublishRow(r, delta);
   for (const RankSpan& span : spans) {
@@ -528,27 +519,18 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   // 2. Events. Standardization couples every row of the event.
   bool all_rows = full || structure_dirty_ || num_stages_ > 1 ||
                   index_.spec->total_standardize.enabled;
+  bool standardized = num_stages_ > 1 || index_.spec->total_standardize.enabled;
   for (int e = 0; e < num_events_; ++e) {
     if (index_.events[e].spec->standardize.enabled && !rows.empty()) event_all[e] = 1;
     all_rows = all_rows || event_all[e];
+    standardized = standardized || (event_all[e] && index_.events[e].spec->standardize.enabled);
   }
   if (!all_rows && rows.size() * kIncrementalRowsDivisor > static_cast<size_t>(n_)) {
     all_rows = true;
   }
-  // Whole items and events, row chunk by row chunk, in parallel if we may.
-  if (!whole_items.empty() || all_rows) {
-    ForEachRowChunk([&](int first, int last) {
-      for (const int i : whole_items) AggregateItem(i, first, last - first);
-      for (int e = 0; e < num_events_; ++e) {
-        if (!event_all[e]) continue;
-        for (int r = first; r < last; ++r) ComputeEventRow(e, r);
-      }
-    });
-  }
+  // Events not re-derived whole: only the changed rows. Time used likewise.
   for (int e = 0; e < num_events_; ++e) {
-    if (event_all[e]) {
-      StandardizeEvent(e);
-    } else {
+    if (!event_all[e]) {
       for (const int r : rows) ComputeEventRow(e, r);
     }
   }
@@ -559,16 +541,54 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
       seconds += it->second;
     }
     time_total_(r) = seconds;
+    has_time_[r] = item_time_.lower_bound({r, 0}) != item_time_.end() &&
+                   item_time_.lower_bound({r, 0})->first.first == r;
   }
 
-  // 3. Totals and ranking. Multi-stage trades re-derive advancement, which
-  // can move anyone, so they always re-rank in full.
-  if (all_rows) {
-    ComputeTotalsAll();
-  } else {
+  // 3. Totals, keys and what changed. Without standardization or stages,
+  // every step is row by row, so one pass over row chunks does them all
+  // (in parallel when the task runner allows).
+  RowChanges changes;
+  if (!all_rows) {
     for (const int r : rows) ComputeTotalRow(r);
+    for (const int r : rows) CollectChanges(r, changes);
+  } else {
+    const auto chunks = RowChunks();
+    std::vector<RowChanges> chunk_changes(chunks.size());
+    auto derive = [&](int first, int last) {
+      for (const int i : whole_items) AggregateItem(i, first, last - first);
+      for (int e = 0; e < num_events_; ++e) {
+        if (event_all[e]) {
+          for (int r = first; r < last; ++r) ComputeEventRow(e, r);
+        }
+      }
+    };
+    auto collect = [&](int c) {
+      for (int r = chunks[c].first; r < chunks[c].second; ++r) CollectChanges(r, chunk_changes[c]);
+    };
+    if (!standardized) {
+      RunTasks(static_cast<int>(chunks.size()), [&](int c) {
+        derive(chunks[c].first, chunks[c].second);
+        for (int r = chunks[c].first; r < chunks[c].second; ++r) ComputeTotalRow(r);
+        collect(c);
+      });
+    } else {
+      RunTasks(static_cast<int>(chunks.size()),
+               [&](int c) { derive(chunks[c].first, chunks[c].second); });
+      for (int e = 0; e < num_events_; ++e) {
+        if (event_all[e]) StandardizeEvent(e);
+      }
+      ComputeTotalsAll();
+      RunTasks(static_cast<int>(chunks.size()), collect);
+    }
+    for (RowChanges& c : chunk_changes) {
+      changes.moved.insert(changes.moved.end(), c.moved.begin(), c.moved.end());
+      changes.keys.insert(changes.keys.end(), c.keys.begin(), c.keys.end());
+      changes.events_changed.insert(changes.events_changed.end(), c.events_changed.begin(),
+                                    c.events_changed.end());
+    }
   }
-  Rerank(all_rows, rows, delta);
+  Rerank(rows, changes, delta);
   structure_dirty_ = false;
   dirty_ = false;
 
@@ -668,10 +688,10 @@ void TradeScores::RecomputeTeams(bool all, const std::vector<int>& changed_rows,
     for (size_t m = 0; m < moved.size(); ++m) {
       std::copy_n(&moved_keys[m * num_keys], num_keys, team_ranking_.mutable_keys(moved[m]));
     }
-    team_ranking_.SortAll();
+    const RankSpan changed = team_ranking_.SortAllAndCompare();
     for (int t = 0; t < num_teams; ++t) PublishTeam(t, delta);
     team_order_spans_.push_back({0, num_teams - 1});
-    delta.team_positions.push_back({0, num_teams - 1});
+    if (!changed.empty()) delta.team_positions.push_back({changed.first, changed.last});
     return;
   }
   for (size_t m = 0; m < moved.size(); ++m) {

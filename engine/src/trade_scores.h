@@ -29,7 +29,11 @@ class TradeScores final {
   TradeScores(const Competition& competition, int trade);
 
   // Where whole-trade recomputes run their row tasks. Not owned.
-  void set_task_runner(TaskRunner* runner) { runner_ = runner; }
+  void set_task_runner(TaskRunner* runner) {
+    runner_ = runner;
+    ranking_.set_task_runner(runner);
+    team_ranking_.set_task_runner(runner);
+  }
 
   int rows() const { return n_; }
 
@@ -78,8 +82,8 @@ class TradeScores final {
   void ComputeKeys(int row, std::int64_t* keys) const;
   void ComputeAwardCutoffs();
   int AwardOf(int row) const;
-  // Rows that may have crossed an award cutoff when `span` was re-ranked.
-  void RowsNearCutoffs(const RankSpan& span, std::vector<int>& rows) const;
+  // Rows in `span` that may have crossed an award cutoff during `moves` moves.
+  void RowsNearCutoffs(const RankSpan& span, int moves, std::vector<int>& rows) const;
   StandingRow BuildRow(int row) const;
   // Brings a row's published values up to date; true (and its award before)
   // if they changed. Touches only that row: safe to run on row chunks.
@@ -87,12 +91,21 @@ class TradeScores final {
   void RecordChange(int row, int old_award, TradeDelta& delta);
   void PublishRow(int row, TradeDelta& delta);
   void PublishAllRows(TradeDelta& delta);
-  // Re-ranks after the keys of `rows` (or of every row) may have changed.
-  void Rerank(bool all, const std::vector<int>& rows, TradeDelta& delta);
+  // What a recompute changed, found row by row (mergeable across chunks).
+  struct RowChanges {
+    std::vector<int> moved;             // rows whose ranking keys changed
+    std::vector<std::int64_t> keys;     // their new keys, num_keys each
+    std::vector<int> events_changed;    // rows whose published event scores changed
+  };
+  void CollectChanges(int row, RowChanges& out) const;
+  // Re-ranks the moved rows and publishes what changed. `rows` were
+  // recomputed (marks, penalties, status) and are published in any case.
+  void Rerank(const std::vector<int>& rows, RowChanges& changes, TradeDelta& delta);
   void RecomputeTeams(bool full, const std::vector<int>& changed_rows, TradeDelta& delta);
   void ComputeTeam(int team, std::int64_t* keys);  // updates team_rows_, writes its keys
   void PublishTeam(int team, TradeDelta& delta);
   double RowKeyValue(const ResolvedKey& key, int row) const;
+  std::int64_t TieBreakKey(const ResolvedKey& key, int row) const;
   double Published(double value) const;  // rounded to the competition's precision
 
   const Competition& competition_;
@@ -120,6 +133,7 @@ class TradeScores final {
   std::map<std::pair<int, int>, double> item_time_;         // (row, item) -> seconds
   ScoreMatrix penalty_points_;                              // n x events
   ScoreVector time_total_;
+  std::vector<char> has_time_;  // any time recorded for the row
 
   // Events, stages, totals.
   ScoreMatrix event_raw_;    // n x events, before standardization
@@ -152,7 +166,6 @@ class TradeScores final {
   std::vector<int> changed_teams_;
   std::vector<RankSpan> team_order_spans_;
   bool republish_all_ = true;
-  std::vector<std::int64_t> key_scratch_;
   std::vector<std::tuple<int, int, int>> award_changes_;
 
   // Dirty tracking since the last Recompute().

@@ -366,9 +366,11 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
             << mark(p.points) << "\n";
       }
     }
-    out << "  event score = " << score(event.weighted_items);
-    if (event.penalty_points > 0) out << " − " << mark(event.penalty_points);
-    out << " = " << score(event.raw_score);
+    out << "  event score = ";
+    if (event.penalty_points != 0) {
+      out << score(event.weighted_items) << " − " << mark(event.penalty_points) << " = ";
+    }
+    out << score(event.raw_score);
     if (std::abs(event.score - event.raw_score) > 1e-12) {
       out << " → standardized " << score(event.score);
     }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -252,6 +253,8 @@ struct ParseErrorCase {
   int column;
   std::string what;
 };
+
+void PrintTo(const ParseErrorCase& c, std::ostream* os) { *os << "`" << c.text << "`"; }
 
 class NominationRuleParseErrorTest : public ::testing::TestWithParam<ParseErrorCase> {};
 

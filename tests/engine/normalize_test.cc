@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iostream>
 #include <optional>
+#include <ostream>
 #include <random>
 #include <string>
 #include <utility>
@@ -179,6 +180,8 @@ struct NormalizationCase {
   Normalization normalization;
   Estimator estimator;  // what the normalization equalizes
 };
+
+void PrintTo(const NormalizationCase& c, std::ostream* os) { *os << c.name; }
 
 constexpr std::uint32_t kNormalizeSeed = 777001;
 

@@ -1,12 +1,15 @@
 #include "podium/engine/panel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <ostream>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -109,6 +112,8 @@ struct PanelCase {
   int expected_marks = 0;
 };
 
+void PrintTo(const PanelCase& c, std::ostream* os) { *os << c.name << " " << RowToString(c.row); }
+
 std::vector<PanelCase> HandComputedCases() {
   const PanelParams mean = Params(PanelRule::kMean, 1, 10);
   const PanelParams trimmed1 = Params(PanelRule::kTrimmed, 1, 10);
@@ -202,7 +207,9 @@ INSTANTIATE_TEST_SUITE_P(AllRules, AggregatePanelCaseTest, ::testing::ValuesIn(H
                          });
 
 // ---------------------------------------------------------------------------
-// Properties that hold for every rule, on many random rows.
+// Properties that hold for every rule, on many random rows, whatever the
+// adjustment (identity, inside [0, max], needing clamps, mixed) and whether
+// judges' columns are complete or have gaps.
 
 struct RuleConfig {
   std::string name;
@@ -213,56 +220,119 @@ struct RuleConfig {
 
 std::vector<RuleConfig> AllRuleConfigs() {
   return {
-      {"Mean", Params(PanelRule::kMean, 1, 10), 0.5, 5},
-      {"TrimmedK1", Params(PanelRule::kTrimmed, 1, 10), 0.5, 5},
-      {"TrimmedK2", Params(PanelRule::kTrimmed, 2, 10), 0.5, 7},
-      {"Median", Params(PanelRule::kMedian, 1, 10), 0.5, 6},
+      {"Mean", Params(PanelRule::kMean, 1, 10, 2), 0.5, 5},
+      {"TrimmedK1", Params(PanelRule::kTrimmed, 1, 10, 2), 0.5, 5},
+      {"TrimmedK2", Params(PanelRule::kTrimmed, 2, 10, 2), 0.5, 7},
+      {"Median", Params(PanelRule::kMedian, 1, 10, 2), 0.5, 6},
       {"Judgement03", Judgement03Params(20), 1, 5},
   };
+}
+
+enum class AdjustmentKind { kIdentity, kInsideRange, kNeedsClamp, kMixed };
+enum class PresenceKind { kGaps, kComplete, kSomeColumnsComplete };
+
+struct PanelProperty {
+  RuleConfig rule;
+  AdjustmentKind adjustment;
+  PresenceKind presence;
+  std::string name;
+};
+
+void PrintTo(const PanelProperty& p, std::ostream* os) { *os << p.name; }
+
+std::vector<PanelProperty> AllPanelProperties() {
+  const std::pair<AdjustmentKind, std::string> adjustments[] = {
+      {AdjustmentKind::kIdentity, "Identity"},
+      {AdjustmentKind::kInsideRange, "InsideRange"},
+      {AdjustmentKind::kNeedsClamp, "NeedsClamp"},
+      {AdjustmentKind::kMixed, "Mixed"}};
+  const std::pair<PresenceKind, std::string> presences[] = {
+      {PresenceKind::kGaps, "Gaps"},
+      {PresenceKind::kComplete, "Complete"},
+      {PresenceKind::kSomeColumnsComplete, "SomeColumnsComplete"}};
+  std::vector<PanelProperty> all;
+  for (const RuleConfig& rule : AllRuleConfigs()) {
+    for (const auto& [adjustment, adjustment_name] : adjustments) {
+      for (const auto& [presence, presence_name] : presences) {
+        all.push_back({rule, adjustment, presence,
+                       rule.name + "_" + adjustment_name + "_" + presence_name});
+      }
+    }
+  }
+  return all;
 }
 
 constexpr std::uint32_t kPanelSeed = 20260315;
 // More than one block (256 rows) and not a multiple of it.
 constexpr int kManyRows = 700;
 
-// Random marks: about 15% missing, the rest uniform over [0, mark_max].
-ItemMarks RandomMarks(const RuleConfig& config, int rows, std::mt19937& rng) {
+// Random marks uniform over [0, mark_max]; gaps (about 15% missing) where the
+// presence kind asks for them.
+ItemMarks RandomMarks(const RuleConfig& config, PresenceKind presence, int rows,
+                      std::mt19937& rng) {
   const int max_quanta = static_cast<int>(std::llround(config.params.mark_max / config.step));
   std::uniform_int_distribution<int> quanta(0, max_quanta);
   std::bernoulli_distribution present(0.85);
   ItemMarks marks(rows, config.columns, config.step);
   for (int r = 0; r < rows; ++r) {
     for (int c = 0; c < config.columns; ++c) {
-      if (present(rng)) marks.Set(r, c, quanta(rng));
+      const bool complete = presence == PresenceKind::kComplete ||
+                            (presence == PresenceKind::kSomeColumnsComplete && c % 2 == 0);
+      if (complete || present(rng)) marks.Set(r, c, quanta(rng));
     }
   }
   return marks;
 }
 
-// A non-trivial per-judge map, pushing some marks outside [0, max].
-JudgeAdjustment SkewedAdjustment(int columns) {
+JudgeAdjustment MakeAdjustment(AdjustmentKind kind, int columns, double mark_max) {
   JudgeAdjustment adjustment = JudgeAdjustment::Identity(columns);
   for (int c = 0; c < columns; ++c) {
-    adjustment.scale(c) = 0.83 + 0.071 * c;
-    adjustment.offset(c) = -0.61 + 0.37 * c;
+    switch (kind) {
+      case AdjustmentKind::kIdentity: break;
+      case AdjustmentKind::kInsideRange:  // maps [0, max] into itself
+        adjustment.scale(c) = 0.9 - 0.02 * c;
+        adjustment.offset(c) = 0.05 * mark_max;
+        break;
+      case AdjustmentKind::kNeedsClamp:  // pushes some marks below 0 or above max
+        adjustment.scale(c) = 0.83 + 0.071 * c;
+        adjustment.offset(c) = -0.61 + 0.37 * c;
+        break;
+      case AdjustmentKind::kMixed:
+        if (c % 3 == 1) {
+          adjustment.scale(c) = 1.2;
+          adjustment.offset(c) = -0.5;
+        } else if (c % 3 == 2) {
+          adjustment.scale(c) = 0.8;
+          adjustment.offset(c) = 0.1;
+        }
+        break;
+    }
   }
   return adjustment;
 }
 
-class PanelRuleTest : public ::testing::TestWithParam<RuleConfig> {};
+class PanelRuleTest : public ::testing::TestWithParam<PanelProperty> {
+ protected:
+  const RuleConfig& config() const { return GetParam().rule; }
+  ItemMarks Marks(int rows, std::uint32_t seed) const {
+    std::mt19937 rng(seed);
+    return RandomMarks(config(), GetParam().presence, rows, rng);
+  }
+  JudgeAdjustment Adjustment() const {
+    return MakeAdjustment(GetParam().adjustment, config().columns, config().params.mark_max);
+  }
+};
 
 TEST_P(PanelRuleTest, RowAloneIsBitIdenticalToRowInBlock) {
-  const RuleConfig& config = GetParam();
   std::cout << "seed " << kPanelSeed << "\n";
-  std::mt19937 rng(kPanelSeed);
-  const ItemMarks marks = RandomMarks(config, kManyRows, rng);
-  const JudgeAdjustment adjustment = SkewedAdjustment(config.columns);
-  const PanelResult block = AggregateAll(marks, adjustment, config.params);
+  const ItemMarks marks = Marks(kManyRows, kPanelSeed);
+  const JudgeAdjustment adjustment = Adjustment();
+  const PanelResult block = AggregateAll(marks, adjustment, config().params);
   PanelResult alone(kManyRows);
-  for (int r = 0; r < kManyRows; ++r) Aggregate(marks, adjustment, config.params, r, 1, alone);
+  for (int r = 0; r < kManyRows; ++r) Aggregate(marks, adjustment, config().params, r, 1, alone);
   // An unaligned range that straddles block boundaries.
   PanelResult range(kManyRows);
-  Aggregate(marks, adjustment, config.params, 37, 500, range);
+  Aggregate(marks, adjustment, config().params, 37, 500, range);
   for (int r = 0; r < kManyRows; ++r) {
     EXPECT_EQ(alone.score(r), block.score(r)) << "seed " << kPanelSeed << " row " << r;
     EXPECT_EQ(alone.marks(r), block.marks(r)) << "seed " << kPanelSeed << " row " << r;
@@ -277,18 +347,15 @@ TEST_P(PanelRuleTest, RowAloneIsBitIdenticalToRowInBlock) {
 }
 
 TEST_P(PanelRuleTest, SameMarksGiveSameScoreInEveryBlock) {
-  const RuleConfig& config = GetParam();
   std::cout << "seed " << kPanelSeed << "\n";
-  std::mt19937 rng(kPanelSeed);
-  const ItemMarks one = RandomMarks(config, 1, rng);
-  ItemMarks marks(kManyRows, config.columns, config.step);
+  const ItemMarks one = Marks(1, kPanelSeed);
+  ItemMarks marks(kManyRows, config().columns, config().step);
   for (int r = 0; r < kManyRows; ++r) {
-    for (int c = 0; c < config.columns; ++c) {
+    for (int c = 0; c < config().columns; ++c) {
       if (one.present(0, c)) marks.Set(r, c, one.quanta(0, c));
     }
   }
-  const PanelResult result =
-      AggregateAll(marks, SkewedAdjustment(config.columns), config.params);
+  const PanelResult result = AggregateAll(marks, Adjustment(), config().params);
   for (int r = 1; r < kManyRows; ++r) {
     ASSERT_EQ(result.score(r), result.score(0)) << "seed " << kPanelSeed << " row " << r;
   }
@@ -303,22 +370,30 @@ int DroppedPerEnd(const PanelParams& params, int n) {
   }
 }
 
-TEST_P(PanelRuleTest, ExplainAgreesWithAggregate) {
-  const RuleConfig& config = GetParam();
-  std::cout << "seed " << kPanelSeed << "\n";
-  std::mt19937 rng(kPanelSeed + 1);
-  const ItemMarks marks = RandomMarks(config, kManyRows, rng);
-  const JudgeAdjustment adjustment = SkewedAdjustment(config.columns);
-  const PanelResult result = AggregateAll(marks, adjustment, config.params);
+// Checks one row's outputs against ExplainPanel and the raw marks.
+TEST_P(PanelRuleTest, AggregateAgreesWithExplainAndRawMarks) {
+  std::cout << "seed " << kPanelSeed + 1 << "\n";
+  const ItemMarks marks = Marks(kManyRows, kPanelSeed + 1);
+  const JudgeAdjustment adjustment = Adjustment();
+  const PanelParams& params = config().params;
+  const PanelResult result = AggregateAll(marks, adjustment, params);
   for (int r = 0; r < kManyRows; ++r) {
-    const std::vector<SeatMark> seats = ExplainPanel(marks, adjustment, config.params, r);
-    ASSERT_EQ(static_cast<int>(seats.size()), result.marks(r)) << "row " << r;
+    SCOPED_TRACE("seed " + std::to_string(kPanelSeed + 1) + " row " + std::to_string(r));
+    const std::vector<SeatMark> seats = ExplainPanel(marks, adjustment, params, r);
+    ASSERT_EQ(static_cast<int>(seats.size()), result.marks(r));
     double kept_sum = 0;
     int kept = 0;
-    double lowest_kept = kInf;
-    double highest_kept = -kInf;
+    double lowest_kept = kInf, highest_kept = -kInf;
+    double raw_lo = kInf, raw_hi = -kInf;
     for (const SeatMark& seat : seats) {
       ASSERT_TRUE(marks.present(r, seat.column));
+      ASSERT_EQ(seat.raw, marks.value(r, seat.column));
+      const double expected_adjusted = std::clamp(
+          adjustment.scale(seat.column) * seat.raw + adjustment.offset(seat.column), 0.0,
+          params.mark_max);
+      ASSERT_EQ(seat.adjusted, expected_adjusted) << "seat " << seat.column;
+      raw_lo = std::min(raw_lo, seat.raw);
+      raw_hi = std::max(raw_hi, seat.raw);
       if (seat.dropped) continue;
       kept_sum += seat.adjusted;
       ++kept;
@@ -326,48 +401,51 @@ TEST_P(PanelRuleTest, ExplainAgreesWithAggregate) {
       highest_kept = std::max(highest_kept, seat.adjusted);
     }
     const int n = static_cast<int>(seats.size());
-    ASSERT_EQ(n - kept, 2 * DroppedPerEnd(config.params, n)) << "row " << r;
-    // Dropped marks are the extremes: none below the kept low or above the kept high
-    // except at the ends they were dropped from.
-    int below = 0;
-    int above = 0;
+    const int drop = DroppedPerEnd(params, n);
+    ASSERT_EQ(n - kept, 2 * drop);
+    // The dropped marks are the extremes.
+    int below = 0, above = 0;
     for (const SeatMark& seat : seats) {
       if (!seat.dropped) continue;
-      if (seat.adjusted <= lowest_kept) ++below;
-      if (seat.adjusted >= highest_kept) ++above;
+      below += seat.adjusted <= lowest_kept ? 1 : 0;
+      above += seat.adjusted >= highest_kept ? 1 : 0;
     }
-    EXPECT_GE(below, DroppedPerEnd(config.params, n)) << "row " << r;
-    EXPECT_GE(above, DroppedPerEnd(config.params, n)) << "row " << r;
-    const double expected = kept > 0 ? config.params.score_scale * kept_sum / kept : 0.0;
+    EXPECT_GE(below, drop);
+    EXPECT_GE(above, drop);
+    const double expected = kept > 0 ? params.score_scale * kept_sum / kept : 0.0;
     EXPECT_NEAR(result.score(r), expected, kScoreTolerance)
-        << "seed " << kPanelSeed + 1 << " row " << r << ": expected " << expected
-        << ", actual " << result.score(r);
+        << "expected " << expected << ", actual " << result.score(r);
+    // Raw marks are multiples of 0.5 or 1, so the spread is exact.
+    const bool expected_flag = n >= 2 && raw_hi - raw_lo > params.tolerance;
+    EXPECT_EQ(result.flagged(r), expected_flag)
+        << "raw spread " << raw_hi - raw_lo << ", tolerance " << params.tolerance;
     if (HasFailure()) break;
   }
 }
 
-TEST_P(PanelRuleTest, ScoreStaysWithinZeroAndMaxWhateverTheAdjustment) {
-  const RuleConfig& config = GetParam();
-  std::cout << "seed " << kPanelSeed << "\n";
-  std::mt19937 rng(kPanelSeed + 2);
-  const ItemMarks marks = RandomMarks(config, kManyRows, rng);
-  JudgeAdjustment adjustment = JudgeAdjustment::Identity(config.columns);
-  for (int c = 0; c < config.columns; ++c) {
-    adjustment.scale(c) = 3.0;
-    adjustment.offset(c) = c % 2 == 0 ? -config.params.mark_max : config.params.mark_max;
-  }
-  const PanelResult result = AggregateAll(marks, adjustment, config.params);
-  const double item_max = config.params.mark_max * config.params.score_scale;
-  for (int r = 0; r < kManyRows; ++r) {
-    ASSERT_GE(result.score(r), 0.0) << "row " << r;
-    ASSERT_LE(result.score(r), item_max) << "row " << r;
-  }
-}
-
-INSTANTIATE_TEST_SUITE_P(AllRules, PanelRuleTest, ::testing::ValuesIn(AllRuleConfigs()),
-                         [](const ::testing::TestParamInfo<RuleConfig>& info) {
+INSTANTIATE_TEST_SUITE_P(AllRules, PanelRuleTest, ::testing::ValuesIn(AllPanelProperties()),
+                         [](const ::testing::TestParamInfo<PanelProperty>& info) {
                            return info.param.name;
                          });
+
+TEST(AggregatePanelTest, ScoreStaysWithinZeroAndMaxWhateverTheAdjustment) {
+  for (const RuleConfig& config : AllRuleConfigs()) {
+    SCOPED_TRACE(config.name);
+    std::mt19937 rng(kPanelSeed + 2);
+    const ItemMarks marks = RandomMarks(config, PresenceKind::kGaps, kManyRows, rng);
+    JudgeAdjustment adjustment = JudgeAdjustment::Identity(config.columns);
+    for (int c = 0; c < config.columns; ++c) {
+      adjustment.scale(c) = 3.0;
+      adjustment.offset(c) = c % 2 == 0 ? -config.params.mark_max : config.params.mark_max;
+    }
+    const PanelResult result = AggregateAll(marks, adjustment, config.params);
+    const double item_max = config.params.mark_max * config.params.score_scale;
+    for (int r = 0; r < kManyRows; ++r) {
+      ASSERT_GE(result.score(r), 0.0) << "seed " << kPanelSeed + 2 << " row " << r;
+      ASSERT_LE(result.score(r), item_max) << "seed " << kPanelSeed + 2 << " row " << r;
+    }
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Spread flags.

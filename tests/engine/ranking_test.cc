@@ -1,15 +1,18 @@
 #include "podium/engine/ranking.h"
 
 #include <cstdint>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "podium/engine/eigen_types.h"
+#include "podium/engine/task_runner.h"
 
 namespace podium::engine {
 namespace {
@@ -84,8 +87,17 @@ TEST(ToKeyTest, RoundsToPrecisionHalfAwayFromZero) {
   EXPECT_EQ(ToKey(-7.5, 0, true), -8);
   EXPECT_EQ(ToKey(12.3456, 3, true), 12346);
   EXPECT_EQ(ToKey(0.1234564, 6, true), 123456);
-  EXPECT_EQ(ToKey(1.5, 9, true), 1'500'000'000);
+  EXPECT_EQ(ToKey(1.5, 6, true), 1'500'000);
   EXPECT_EQ(ToKey(0, 2, true), 0);
+}
+
+TEST(ToKeyTest, DecimalHalvesRoundUpAsOnACalculator) {
+  // 87.325 and 1.005 are stored just below the half; published they round up.
+  EXPECT_EQ(ToKey(87.325, 2, true), 8733);
+  EXPECT_EQ(ToKey(1.005, 2, true), 101);
+  EXPECT_EQ(ToKey(-87.325, 2, true), -8733);
+  EXPECT_EQ(ToKey(87.325, 2, false), -8733);
+  EXPECT_EQ(ToKey(2.675, 2, true), 268);
 }
 
 TEST(ToKeyTest, ScoresThatPublishAlikeGetTheSameKey) {
@@ -104,8 +116,8 @@ TEST(ToKeyTest, LowerIsBetterNegatesTheKey) {
   EXPECT_LT(ToKey(59.8, 1, true), ToKey(61.2, 1, true));
 }
 
-TEST(ToKeyDeathTest, PrecisionOutsideZeroToNineIsABug) {
-  EXPECT_DEATH(ToKey(1, 10, true), "PODIUM_CHECK failed");
+TEST(ToKeyDeathTest, PrecisionOutsideZeroToSixIsABug) {
+  EXPECT_DEATH(ToKey(1, 7, true), "PODIUM_CHECK failed");
   EXPECT_DEATH(ToKey(1, -1, true), "PODIUM_CHECK failed");
 }
 
@@ -466,6 +478,126 @@ TEST(RankingPropertyTest, UpdateWithWideKeysMatchesFreshSort) {
                                         std::to_string(change));
     ASSERT_EQ(Order(ranking), SortByKeysNaive(KeysOf(ranking)));
   }
+}
+
+// Runs tasks one at a time, last first, and claims to be parallel, so SortAll
+// splits large rankings into parts; a part that depends on running after an
+// earlier one shows up as a wrong order or rank.
+class ReverseOrderTaskRunner final : public TaskRunner {
+ public:
+  void Run(int count, const std::function<void(int)>& task) override {
+    for (int i = count - 1; i >= 0; --i) task(i);
+  }
+  int concurrency() const override { return 4; }
+};
+
+// Runs every task on its own thread.
+class ThreadPerTaskRunner final : public TaskRunner {
+ public:
+  void Run(int count, const std::function<void(int)>& task) override {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < count; ++i) threads.emplace_back(task, i);
+    for (std::thread& t : threads) t.join();
+  }
+  int concurrency() const override { return 3; }
+};
+
+// Ranks from an order known to be right: the first position of the tie group, + 1.
+std::vector<int> RanksFromOrder(const KeyMatrix& keys, const std::vector<std::int32_t>& order) {
+  std::vector<int> ranks(keys.rows());
+  for (size_t p = 0; p < order.size(); ++p) {
+    const int e = order[p];
+    if (keys(e, 0) == 0) {
+      ranks[e] = 0;
+    } else if (p > 0 && keys.row(order[p - 1]) == keys.row(e)) {
+      ranks[e] = ranks[order[p - 1]];
+    } else {
+      ranks[e] = static_cast<int>(p) + 1;
+    }
+  }
+  return ranks;
+}
+
+template <typename Runner>
+void ExpectLargeSortMatchesNaive(bool wide_keys) {
+  // Enough entries for SortAll to split the work into several parts.
+  constexpr int kEntries = 200'003;
+  std::cout << "seed " << kRankingSeed << "\n";
+  std::mt19937_64 rng(kRankingSeed + 3);
+  std::uniform_int_distribution<std::int64_t> any(kMin, kMax);
+  Runner runner;
+  Ranking ranking;
+  ranking.set_task_runner(&runner);
+  ranking.Reset(kEntries, 4);
+  for (int e = 0; e < kEntries; ++e) {
+    std::vector<std::int64_t> keys = RandomKeys(rng);
+    // Narrow: every key fits one 64-bit word. Wide: the last key alone needs 64 bits.
+    if (!wide_keys) keys[3] = 0;
+    if (wide_keys && keys[3] != 0) keys[3] = any(rng);
+    SetKeys(ranking, e, keys);
+  }
+  ranking.SortAll();
+  const KeyMatrix keys = KeysOf(ranking);
+  const std::vector<std::int32_t> expected = SortByKeysNaive(keys);
+  ASSERT_EQ(Order(ranking), std::vector<int>(expected.begin(), expected.end()))
+      << "seed " << kRankingSeed + 3;
+  const std::vector<int> expected_ranks = RanksFromOrder(keys, expected);
+  for (int e = 0; e < kEntries; ++e) {
+    ASSERT_EQ(ranking.rank(e), expected_ranks[e]) << "seed " << kRankingSeed + 3 << " entry " << e;
+    ASSERT_EQ(ranking.at(ranking.position(e)), e);
+  }
+  // The serial sort agrees.
+  Ranking serial = ranking;
+  serial.set_task_runner(&SerialTaskRunner::Default());
+  serial.SortAll();
+  EXPECT_EQ(Order(serial), Order(ranking));
+  EXPECT_EQ(Ranks(serial), Ranks(ranking));
+}
+
+TEST(RankingPropertyTest, PartitionedSortInOneWordMatchesNaive) {
+  ExpectLargeSortMatchesNaive<ReverseOrderTaskRunner>(/*wide_keys=*/false);
+}
+
+TEST(RankingPropertyTest, PartitionedSortInSeveralWordsMatchesNaive) {
+  ExpectLargeSortMatchesNaive<ReverseOrderTaskRunner>(/*wide_keys=*/true);
+}
+
+TEST(RankingPropertyTest, ThreadedSortMatchesNaive) {
+  ExpectLargeSortMatchesNaive<ThreadPerTaskRunner>(/*wide_keys=*/false);
+  ExpectLargeSortMatchesNaive<ThreadPerTaskRunner>(/*wide_keys=*/true);
+}
+
+TEST(RankingPropertyTest, PartitionedSortWithLongTieGroupsAcrossParts) {
+  // Four huge tie groups of uneven sizes, so the part boundaries (every 75,000
+  // positions) fall inside groups: entries e % 7 in {0, 1, 2} total 20, {3, 4}
+  // total 10, {5} total 0, {6} excluded.
+  constexpr int kEntries = 300'000;
+  ReverseOrderTaskRunner runner;
+  Ranking ranking;
+  ranking.set_task_runner(&runner);
+  ranking.Reset(kEntries, 2);
+  const auto total_of = [](int e) { return e % 7 <= 2 ? 20 : e % 7 <= 4 ? 10 : 0; };
+  int twenties = 0, tens = 0;
+  for (int e = 0; e < kEntries; ++e) {
+    SetKeys(ranking, e, {e % 7 == 6 ? 0 : 1, total_of(e)});
+    if (e % 7 != 6) {
+      twenties += total_of(e) == 20 ? 1 : 0;
+      tens += total_of(e) == 10 ? 1 : 0;
+    }
+  }
+  ASSERT_EQ(twenties, 128'572);
+  ASSERT_EQ(tens, 85'714);
+  ranking.SortAll();
+  for (int e = 0; e < kEntries; ++e) {
+    const int expected_rank = e % 7 == 6            ? 0
+                              : total_of(e) == 20 ? 1
+                              : total_of(e) == 10 ? twenties + 1
+                                                  : twenties + tens + 1;
+    ASSERT_EQ(ranking.rank(e), expected_rank) << "entry " << e;
+  }
+  EXPECT_EQ(ranking.at(0), 0);
+  EXPECT_EQ(ranking.at(twenties), 3);
+  EXPECT_EQ(ranking.at(kEntries - 1), 299'998);  // the last e % 7 == 6
 }
 
 TEST(RankingDeathTest, ResetNeedsTheGroupKey) {

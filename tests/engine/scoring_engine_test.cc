@@ -44,7 +44,6 @@ using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
-using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
 // Hand-computed scores are compared with this tolerance.
@@ -766,12 +765,13 @@ TEST(ScoringEngineTest, AwardsByShareRoundDownAndIncludeTiesAtTheBoundary) {
   std::vector<double> scores;
   for (int i = 0; i < 25; ++i) scores.push_back(100 - i);
   {
-    // 25 ranked: floor(2.5) = 2, floor(7.5) = 7, floor(15) = 15 places.
+    // 25 ranked: each tier's share rounded down on its own, floor(2.5) = 2,
+    // floor(5) = 5, floor(7.5) = 7 places, so the cutoffs are ranks 2, 7 and 14.
     ContestBuilder copy = b;
     Scoring s = ScoredContest(copy, scores);
     ASSERT_TRUE(s.ready());
     EXPECT_THAT(s.Awards(AllBibs(25)), ElementsAreArray(Expected(
-                                           {{"first", 2}, {"second", 5}, {"third", 8}, {"", 10}})));
+                                           {{"first", 2}, {"second", 5}, {"third", 7}, {"", 11}})));
   }
   scores[2] = scores[1];  // A02 and A03 share rank 2: both first
   scores[7] = scores[6];  // A07 and A08 share rank 7: both second
@@ -779,8 +779,9 @@ TEST(ScoringEngineTest, AwardsByShareRoundDownAndIncludeTiesAtTheBoundary) {
   ASSERT_TRUE(s.ready());
   EXPECT_EQ(s.Rank("A03"), 2);
   EXPECT_EQ(s.Rank("A08"), 7);
+  // first: ranks 1, 2, 2; second: ranks 4..7, 7; third: ranks 9..14.
   EXPECT_THAT(s.Awards(AllBibs(25)),
-              ElementsAreArray(Expected({{"first", 3}, {"second", 5}, {"third", 7}, {"", 10}})));
+              ElementsAreArray(Expected({{"first", 3}, {"second", 5}, {"third", 6}, {"", 11}})));
 }
 
 TEST(ScoringEngineTest, AwardsByShareRoundOrCeil) {
@@ -793,9 +794,9 @@ TEST(ScoringEngineTest, AwardsByShareRoundOrCeil) {
     for (int i = 0; i < 25; ++i) scores.push_back(100 - i);
     Scoring s = ScoredContest(b, scores);
     ASSERT_TRUE(s.ready());
-    // 2.5 -> 3, 7.5 -> 8, 15 -> 15 either way.
+    // Each tier on its own: 2.5 -> 3, 5 -> 5, 7.5 -> 8 places either way.
     EXPECT_THAT(s.Awards(AllBibs(25)), ElementsAreArray(Expected(
-                                           {{"first", 3}, {"second", 5}, {"third", 7}, {"", 10}})));
+                                           {{"first", 3}, {"second", 5}, {"third", 8}, {"", 9}})));
   }
 }
 
@@ -1727,6 +1728,36 @@ TEST(ScoringEngineTest, SeveralOvertakesInOneRecomputeMoveEveryAwardPastTheCutof
   EXPECT_EQ(RowsOf(*s.engine().RecomputeAll().standings), incremental);
 }
 
+// A reorder by a key the rows do not publish (here the time used) changes no
+// row's own values; the delta must still carry the positions that moved.
+TEST(ScoringEngineTest, DeltaReportsAReorderByAnUnpublishedTieBreakKey) {
+  ContestBuilder b({ScoreTrade()});
+  b.Marker();
+  b.trade().ranking.tie_break = {Key("time", Order::kLower)};
+  for (const char* bib : {"A01", "A02", "A03"}) b.Add(bib);
+  Scoring s(b.Build());
+  ASSERT_TRUE(s.ready());
+  s.MustMark("A01", "t:main.score", 80, "M", 100);
+  s.MustMark("A02", "t:main.score", 80, "M", 100);
+  s.MustMark("A03", "t:main.score", 70, "M", 100);
+  const std::shared_ptr<const Standings> before = s.engine().Recompute().standings;
+  EXPECT_THAT(s.Ranks({"A01", "A02", "A03"}), ElementsAre(1, 1, 3));
+
+  // A01's mark is entered again with a longer time: A02 now leads alone.
+  s.MustMark("A01", "t:main.score", 80, "M", 130);
+  const Standings& after = s.Recompute();
+  EXPECT_THAT(s.Leaderboard(), ElementsAre("A02", "A01", "A03"));
+  EXPECT_THAT(s.Ranks({"A02", "A01", "A03"}), ElementsAre(1, 2, 3));
+  const StandingsDelta& delta = s.last_update().delta;
+  EXPECT_FALSE(delta.empty()) << "the leaderboard changed but the delta is empty";
+  ASSERT_EQ(delta.trades.size(), 1u);
+  const std::vector<int> moved = MovedPositions(before->trades[0], after.trades[0]);
+  EXPECT_THAT(moved, ElementsAre(0, 1));
+  for (const int p : moved) {
+    EXPECT_THAT(DeltaPositions(delta.trades[0]), ::testing::Contains(p));
+  }
+}
+
 TEST(ScoringEngineTest, RecomputeWithoutEventsReturnsTheSameSnapshotAndEmptyDelta) {
   ContestBuilder b({ScoreTrade()});
   b.Marker();
@@ -1908,7 +1939,7 @@ TEST(ScoringEngineDeathTest, ExplainBeforeRecomputeDies) {
   Scoring s(b.Build());
   ASSERT_TRUE(s.ready());
   s.MustMark("A01", "t:main.score", 50);
-  EXPECT_DEATH(s.engine().Explain(0), "");
+  EXPECT_DEATH(s.engine().Explain(0), "PODIUM_CHECK failed");
 }
 
 // --- Nominations ---------------------------------------------------------------------------

@@ -239,6 +239,7 @@ struct Mirror {
   std::vector<Trade> trades;
   std::vector<TeamRow> competition_teams;
   std::vector<MedalRow> medal_tally;
+  std::vector<char> in_last_delta;  // per trade: did the last delta have an entry for it?
 
   static Mirror Of(const Standings& s) {
     Mirror m;
@@ -264,6 +265,7 @@ struct Mirror {
     }
     m.competition_teams = s.competition_teams;
     m.medal_tally = s.medal_tally;
+    m.in_last_delta.assign(s.trades.size(), 0);
     return m;
   }
 
@@ -272,7 +274,9 @@ struct Mirror {
     EXPECT_EQ(delta.to_version, now.version);
     version = delta.to_version;
     const Competition& c = *now.competition;
+    std::fill(in_last_delta.begin(), in_last_delta.end(), 0);
     for (const TradeDelta& d : delta.trades) {
+      in_last_delta[d.trade] = 1;
       Trade& x = trades[d.trade];
       const TradeStandings& t = now.trades[d.trade];
       ASSERT_EQ(d.event_scores.size(), d.rows.size() * d.num_events);
@@ -326,7 +330,8 @@ std::string MirrorDifference(const Mirror& mirror, const Standings& now) {
     for (size_t p = 0; p < y.order.size(); ++p) {
       if (x.order[p] != y.order[p] || x.rank_at[p] != y.rank_at[p]) {
         return "trade " + std::to_string(t) + " position " + std::to_string(p) +
-               " changed outside the delta's positions";
+               " changed outside the delta's positions" +
+               (mirror.in_last_delta[t] ? "" : " (the delta has no entry for the trade)");
       }
     }
     for (size_t k = 0; k < y.teams.size(); ++k) {
@@ -445,7 +450,14 @@ class EventStream {
       value_[CellKey(cell.contestant, cell.item, cell.column)] = mark.value;
       return CorrectionEvent{.mark = mark, .reason = "复核更正"};
     }
-    if (kind < 17 && !cells_.empty()) {  // void
+    if (kind < 15 && !cells_.empty()) {  // a correction to 0 or max (often trimmed away)
+      const Cell cell = cells_[Pick(static_cast<int>(cells_.size()))];
+      MarkEvent mark = MarkFor(cell.contestant, cell.item, cell.judge);
+      mark.value = Pick(2) == 0 ? 0 : MaxMark(*c_.item(cell.item).spec);
+      value_[CellKey(cell.contestant, cell.item, cell.column)] = mark.value;
+      return CorrectionEvent{.mark = mark, .reason = "复核更正"};
+    }
+    if (kind < 21 && !cells_.empty()) {  // void
       const size_t i = static_cast<size_t>(Pick(static_cast<int>(cells_.size())));
       const Cell cell = cells_[i];
       cell_index_.erase(CellKey(cell.contestant, cell.item, cell.column));
@@ -755,9 +767,9 @@ Scenario SmallPanels(int trades, int per_trade, double fill) {
               trade.name = trade.id;
               trade.stages = {StageSpec{.id = "final", .name = "决赛"}};
               ItemSpec m = Panel("m", 3, PanelRule::kMedian, 10);
-              m.tolerance = 1;
+              m.tolerance = 4;
               ItemSpec n = Panel("n", 4, PanelRule::kTrimmed, 10);
-              n.tolerance = 1.5;
+              n.tolerance = 4;
               n.penalties = {{.id = "late", .name = "超时", .points = 0.5}};
               ItemSpec k = Item("k", Marking::kMeasurement, 20);
               k.weight = 0.5;
@@ -964,8 +976,11 @@ TEST_P(ScoringPropertyTest, IncrementalRecomputeEqualsFullOneEventAtATime) {
   std::shared_ptr<const Standings> previous = incremental.Recompute().standings;
   Mirror mirror = Mirror::Of(*previous);
 
+  // Small competitions get more steps: each is cheap.
+  const bool small = w.competition->num_contestants() <= 1000;
+  const int steps = small ? 1200 : 240;
   int mismatches = 0;
-  for (int step = 1; step <= 240 && mismatches < 3 && !HasFatalFailure(); ++step) {
+  for (int step = 1; step <= steps && mismatches < 3 && !HasFatalFailure(); ++step) {
     const Event event = stream.Next();
     SCOPED_TRACE("step " + std::to_string(step) + " event kind " + std::to_string(event.index()));
     ASSERT_THAT(incremental.Apply(event), IsOk());
@@ -979,7 +994,8 @@ TEST_P(ScoringPropertyTest, IncrementalRecomputeEqualsFullOneEventAtATime) {
     if (!missing.empty()) mirror = Mirror::Of(*update.standings);
     // The previous snapshot is untouched by the new one.
     EXPECT_EQ(previous->version + 1, update.standings->version);
-    if (step % 24 == 0 || step == 1) {
+    // Small competitions are checked against a full recompute at every step.
+    if (step % 24 == 0 || step == 1 || small) {
       full.RecomputeAll();
       const std::string difference = Difference(*update.standings, *full.standings());
       EXPECT_EQ(difference, "");

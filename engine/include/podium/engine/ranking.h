@@ -15,6 +15,7 @@
 
 #include "podium/engine/eigen_types.h"
 #include "podium/engine/rounding.h"
+#include "podium/engine/task_runner.h"
 
 namespace podium::engine {
 
@@ -47,7 +48,12 @@ class Ranking final {
 
   // Orders every entry from scratch (LSD radix sort over the packed keys) and
   // assigns ranks. O(n * passes); passes depend on the keys' value ranges.
+  // Large rankings are split into parts run on the task runner.
   void SortAll();
+  // SortAll(), returning the positions whose entry or rank changed.
+  RankSpan SortAllAndCompare();
+  // Where SortAll() runs its parts. Not owned.
+  void set_task_runner(TaskRunner* runner) { runner_ = runner; }
   // Moves `entry`, whose keys changed since the last sort, to its place and
   // fixes the ranks it affects. O(log n + distance moved). Returns the
   // positions whose rank may have changed.
@@ -65,6 +71,7 @@ class Ranking final {
  private:
   void AssignRanks(int first, int last);
 
+  TaskRunner* runner_ = &SerialTaskRunner::Default();
   KeyMatrix keys_;
   std::vector<std::int32_t> order_;
   std::vector<std::int32_t> position_;
