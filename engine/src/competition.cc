@@ -248,6 +248,7 @@ void Competition::Index(std::vector<Problem>& problems) {
                                      [&](const StageSpec& s) { return s.id == event.stage; });
         if (it == trade.stages.end()) {
           spec_sink.Add(event.source, at + ": no stage " + Quote(event.stage));
+          event_index.stage = -1;  // counts towards no stage's weights
         } else {
           event_index.stage = static_cast<int>(it - trade.stages.begin());
         }
@@ -346,10 +347,13 @@ void Competition::Index(std::vector<Problem>& problems) {
     }
 
     // Ranking and teams.
-    if (trade.ranking.tie_break.size() > kMaxTieBreakKeys ||
-        trade.teams.tie_break.size() > kMaxTieBreakKeys) {
-      spec_sink.Add(trade.ranking.source, where + ": at most " + std::to_string(kMaxTieBreakKeys) +
-                                              " tie-break keys");
+    if (trade.ranking.tie_break.size() > kMaxTieBreakKeys) {
+      spec_sink.Add(trade.ranking.source, where + " ranking: at most " +
+                                              std::to_string(kMaxTieBreakKeys) + " tie-break keys");
+    }
+    if (trade.teams.tie_break.size() > kMaxTieBreakKeys) {
+      spec_sink.Add(trade.teams.source, where + " teams: at most " +
+                                            std::to_string(kMaxTieBreakKeys) + " tie-break keys");
     }
     for (const TieBreakKey& key : trade.ranking.tie_break) {
       std::string why;
@@ -452,9 +456,10 @@ void Competition::Index(std::vector<Problem>& problems) {
       judge_sink.Add(judge.source, "judge id " + Quote(judge.id) + " is used twice");
     }
     for (const Assignment& a : judge.assignments) {
-      const std::string at = "judge " + Quote(judge.id) + " assignment " +
-                             Quote(a.trade + ":" + (a.event.empty() ? "*" : a.event) +
-                                   (a.item.empty() ? "" : "." + a.item));
+      const std::string what =
+          a.event.empty() ? (a.item.empty() ? "*" : a.item)
+                          : a.event + "." + (a.item.empty() ? "*" : a.item);
+      const std::string at = "judge " + Quote(judge.id) + " assignment " + Quote(a.trade + ":" + what);
       const auto trade = trade_by_id_.find(a.trade);
       if (trade == trade_by_id_.end()) {
         judge_sink.Add(judge.source, at + ": no trade " + Quote(a.trade));
@@ -465,6 +470,23 @@ void Competition::Index(std::vector<Problem>& problems) {
                                          " is empty (first bib after last)");
       }
       const TradeIndex& index = trades_[trade->second];
+      if (a.event.empty() && !a.item.empty()) {
+        // A bare item name must be unique in the trade, as in scores.csv.
+        std::vector<std::string> events;
+        for (const int g : index.items) {
+          if (items_[g].spec->id == a.item) events.push_back(index.events[items_[g].event].spec->id);
+        }
+        if (events.size() > 1) {
+          std::string choices;
+          for (const std::string& e : events) {
+            choices += (choices.empty() ? "" : " or ") + a.trade + ":" + e + "." + a.item;
+          }
+          judge_sink.Add(judge.source, at + ": item " + Quote(a.item) + " is in " +
+                                           std::to_string(events.size()) + " events; write " +
+                                           choices);
+          continue;
+        }
+      }
       int matched = 0;
       for (const int g : index.items) {
         ItemIndex& item = items_[g];
@@ -521,6 +543,10 @@ void Competition::Index(std::vector<Problem>& problems) {
 
   // Cross-trade teams and the medal tally.
   if (spec.teams.enabled) {
+    if (spec.teams.tie_break.size() > kMaxTieBreakKeys) {
+      spec_sink.Add(spec.teams.source,
+                    "teams: at most " + std::to_string(kMaxTieBreakKeys) + " tie-break keys");
+    }
     const int field = field_index(spec.teams.group_by);
     if (!IsBuiltinColumn(spec.teams.group_by) && field < 0) {
       spec_sink.Add(spec.teams.source, "teams: group_by " + Quote(spec.teams.group_by) +

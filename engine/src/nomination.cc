@@ -21,7 +21,9 @@ std::optional<double> ToNumber(std::string_view text) {
   if (text.empty()) return std::nullopt;
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+    return std::nullopt;  // "inf" and "nan" in a roster are text, not numbers
+  }
   return value;
 }
 
@@ -42,8 +44,13 @@ class RuleParser final {
   using Op = NominationRule::Op;
 
   Status Error(std::string what) const {
+    // Columns count characters, not bytes: rules are often Chinese.
+    int column = 1;
+    for (size_t i = 0; i < pos_ && i < text_.size(); ++i) {
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
+    }
     return InvalidArgumentError("rule `" + std::string(text_) + "` at column " +
-                                std::to_string(pos_ + 1) + ": " + std::move(what));
+                                std::to_string(column) + ": " + std::move(what));
   }
 
   void SkipSpace() {
@@ -133,13 +140,23 @@ class RuleParser final {
       pos_ = close + 1;
       return Add({.op = Op::kString, .text = std::move(value)});
     }
-    if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+') {
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.') {
+      // Digits, a decimal point and an exponent: 85, -3, +2.5, .5, 1e3.
       size_t end = pos_ + 1;
-      while (end < text_.size() &&
-             (std::isdigit(static_cast<unsigned char>(text_[end])) || text_[end] == '.')) {
+      while (end < text_.size()) {
+        const char d = text_[end];
+        const bool exponent_sign = (d == '-' || d == '+') && (text_[end - 1] == 'e' || text_[end - 1] == 'E');
+        if (!std::isdigit(static_cast<unsigned char>(d)) && d != '.' && d != 'e' && d != 'E' &&
+            !exponent_sign) {
+          break;
+        }
         ++end;
       }
-      const auto number = ToNumber(text_.substr(c == '+' ? pos_ + 1 : pos_, end - pos_));
+      const size_t start = c == '+' ? pos_ + 1 : pos_;
+      std::string literal(text_.substr(start, end - start));
+      if (!literal.empty() && literal[0] == '.') literal.insert(0, "0");
+      if (literal.size() > 1 && literal[0] == '-' && literal[1] == '.') literal.insert(1, "0");
+      const auto number = ToNumber(literal);
       if (!number) return Error("bad number");
       pos_ = end;
       return Add({.op = Op::kNumber, .number = *number});

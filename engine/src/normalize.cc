@@ -83,7 +83,9 @@ JudgeAdjustment RobustAdjustment(const ItemMarks& marks) {
     if (static_cast<int>(v.size()) < kMinMarksToNormalize) continue;
     const double median = MedianInPlace(v);
     const double mad = MadInPlace(v, median);
-    const double scale = mad > 0 ? pooled_mad / mad : 1.0;
+    // With no pooled spread (most marks identical) only shift: scaling by 0
+    // would collapse the judge's marks.
+    const double scale = mad > 0 && pooled_mad > 0 ? pooled_mad / mad : 1.0;
     adjustment.scale(c) = scale;
     adjustment.offset(c) = pooled_median - scale * median;
   }
@@ -128,7 +130,12 @@ void Standardize(const Standardization& standardization,
   if (!standardization.enabled) return;
   double location = 0;
   double scale = 0;
-  if (!LocationAndScale(values, include, standardization.estimator, &location, &scale)) return;
+  if (!LocationAndScale(values, include, standardization.estimator, &location, &scale)) {
+    // A lone score has no spread to scale by: it sits at the centre, so it is
+    // on the same scale as everyone who joins it later.
+    values.array() = include.select(standardization.centre, values.array());
+    return;
+  }
   const double factor = scale > 0 ? standardization.spread / scale : 0.0;
   values.array() = include.select(standardization.centre + factor * (values.array() - location),
                                   values.array());

@@ -184,8 +184,10 @@ void Ranking::SortAll() {
         std::uint64_t value = 0;
         for (const int c : word->columns) {
           // hi - key: ascending order of this value is descending order of keys.
-          value = (value << column_bits[c]) |
-                  (static_cast<std::uint64_t>(hi[c]) - static_cast<std::uint64_t>(k[c]));
+          const std::uint64_t part =
+              static_cast<std::uint64_t>(hi[c]) - static_cast<std::uint64_t>(k[c]);
+          // A key spanning all 64 bits has a word to itself (a shift by 64 is undefined).
+          value = column_bits[c] == 64 ? part : (value << column_bits[c]) | part;
         }
         packed[p] = value;
       }

@@ -1,5 +1,6 @@
 #include "podium/engine/competition.h"
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -16,6 +17,10 @@ namespace podium::engine {
 
 // Lets GoogleTest print problems as people read them.
 void PrintTo(const Problem& problem, std::ostream* os) { *os << problem.ToString(); }
+void PrintTo(const Competition& c, std::ostream* os) {
+  *os << "competition '" << c.spec().id << "' (" << c.num_trades() << " trades, " << c.num_items()
+      << " items, " << c.num_contestants() << " contestants)";
+}
 
 namespace {
 
@@ -109,8 +114,7 @@ Contestant Person(std::string bib, int line, std::string trade = "welding") {
   return c;
 }
 
-Assignment Assign(std::string event, std::string item, std::string from = "",
-                  std::string to = "") {
+Assignment Assign(std::string event, std::string item, std::string from = "", std::string to = "") {
   return {.trade = "welding",
           .event = std::move(event),
           .item = std::move(item),
@@ -134,7 +138,8 @@ Judge MakeJudge(std::string id, int line, std::vector<Assignment> assignments) {
 //   J05 welding:drill.safety@A01-A02, J06 welding:drill.safety@A03-A04
 Roster ValidRoster() {
   Roster roster;
-  for (int i = 1; i <= 4; ++i) roster.contestants.push_back(Person("A0" + std::to_string(i), i + 1));
+  for (int i = 1; i <= 4; ++i)
+    roster.contestants.push_back(Person("A0" + std::to_string(i), i + 1));
   roster.judges.push_back(MakeJudge("J01", 2, {Assign("theory", "exam")}));
   roster.judges.push_back(MakeJudge("J02", 3, {Assign("practical", ""), Assign("drill", "")}));
   roster.judges.push_back(MakeJudge("J03", 4, {Assign("practical", ""), Assign("drill", "")}));
@@ -153,10 +158,9 @@ std::shared_ptr<const Competition> CreateValid(CompetitionSpec spec = ValidSpec(
   return created.ok() ? *created : nullptr;
 }
 
-Matcher<const Problem&> ProblemAt(const std::string& file, int line,
-                                  const std::string& message) {
-  return AllOf(Field(&Problem::file, file), Field(&Problem::line, line),
-               Field(&Problem::message, HasSubstr(message)));
+Matcher<const Problem&> ProblemAt(const std::string& file, int line, const std::string& message) {
+  return AllOf(Field("file", &Problem::file, file), Field("line", &Problem::line, line),
+               Field("message", &Problem::message, HasSubstr(message)));
 }
 
 // Creates a competition that the test expects to be rejected; returns the problems.
@@ -190,8 +194,7 @@ TEST(CompetitionTest, ValidCompetitionIndexesTradesEventsAndItems) {
   EXPECT_EQ(c->num_contestants(), 4);
   EXPECT_EQ(c->num_judges(), 6);
   EXPECT_THAT(c->FindTrade("welding"), IsOkAndHolds(0));
-  EXPECT_THAT(c->FindTrade("plumbing"),
-              StatusIs(StatusCode::kNotFound, HasSubstr("'plumbing'")));
+  EXPECT_THAT(c->FindTrade("plumbing"), StatusIs(StatusCode::kNotFound, HasSubstr("'plumbing'")));
 
   const TradeIndex& trade = c->trade(0);
   EXPECT_EQ(trade.spec->id, "welding");
@@ -254,10 +257,10 @@ TEST(CompetitionTest, FindItemAcceptsItemEventItemAndTradeEventItem) {
 TEST(CompetitionTest, FindItemRejectsAnAmbiguousItem) {
   const auto c = CreateValid();
   ASSERT_NE(c, nullptr);
-  EXPECT_THAT(c->FindItem(0, "safety"),
-              StatusIs(StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("'safety'"), HasSubstr("ambiguous"),
-                             HasSubstr("EVENT.ITEM"))));
+  EXPECT_THAT(
+      c->FindItem(0, "safety"),
+      StatusIs(StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("'safety'"), HasSubstr("ambiguous"), HasSubstr("EVENT.ITEM"))));
 }
 
 TEST(CompetitionTest, FindItemListsTheItemsWhenNotFound) {
@@ -287,10 +290,10 @@ TEST(CompetitionTest, SeatOfGivesThePanelColumn) {
 TEST(CompetitionTest, SeatOfDeniesAJudgeNotAssignedToTheItem) {
   const auto c = CreateValid();
   ASSERT_NE(c, nullptr);
-  EXPECT_THAT(c->SeatOf(0, ItemNamed(*c, "practical.cpr"), 0),
-              StatusIs(StatusCode::kPermissionDenied,
-                       AllOf(HasSubstr("'J01'"), HasSubstr("not assigned"),
-                             HasSubstr("'welding:practical.cpr'"))));
+  EXPECT_THAT(
+      c->SeatOf(0, ItemNamed(*c, "practical.cpr"), 0),
+      StatusIs(StatusCode::kPermissionDenied, AllOf(HasSubstr("'J01'"), HasSubstr("not assigned"),
+                                                    HasSubstr("'welding:practical.cpr'"))));
   // J04 marks practical but not drill.
   EXPECT_THAT(c->SeatOf(3, ItemNamed(*c, "drill.safety"), 0),
               StatusIs(StatusCode::kPermissionDenied));
@@ -469,8 +472,7 @@ TEST(CompetitionValidationTest, LastStageCannotAdvance) {
 TEST(CompetitionValidationTest, EarlierStageMustAdvance) {
   CompetitionSpec spec = ValidSpec();
   TradeSpec& trade = spec.trades[0];
-  trade.stages = {{.id = "preliminary", .source = {11}},
-                  {.id = "final", .source = {kStageLine}}};
+  trade.stages = {{.id = "preliminary", .source = {11}}, {.id = "final", .source = {kStageLine}}};
   trade.events[0].stage = "preliminary";
   trade.events[0].weight = 100;
   trade.events[1].stage = "final";
@@ -497,8 +499,8 @@ TEST(CompetitionValidationTest, EventWithoutStageWhenTheTradeHasStages) {
   const std::vector<Problem> problems = Problems(std::move(spec), ValidRoster());
   EXPECT_THAT(problems, Contains(ProblemAt("competition.yaml", kPracticalLine,
                                            "event 'practical': name its stage")));
-  EXPECT_THAT(problems,
-              Contains(ProblemAt("competition.yaml", kDrillLine, "event 'drill': no stage 'semi'")));
+  EXPECT_THAT(problems, Contains(ProblemAt("competition.yaml", kDrillLine,
+                                           "event 'drill': no stage 'semi'")));
 }
 
 TEST(CompetitionValidationTest, TrimmedPanelTooSmallForTrim) {
@@ -603,6 +605,33 @@ TEST(CompetitionValidationTest, UnknownEventInTieBreak) {
               ElementsAre(ProblemAt("competition.yaml", kTieBreakLine,
                                     "trade 'welding' ranking: no event 'rescue' in trade "
                                     "'welding'")));
+}
+
+TEST(CompetitionValidationTest, AtMostEightRankingTieBreakKeys) {
+  CompetitionSpec spec = ValidSpec();
+  spec.trades[0].ranking.source = {kTieBreakLine};
+  for (int k = 0; k < kMaxTieBreakKeys; ++k) {
+    spec.trades[0].ranking.tie_break.push_back(
+        {.ref = "penalties", .source = {kTieBreakLine + 1 + k}});
+  }
+  EXPECT_NE(CreateValid(spec), nullptr) << "exactly " << kMaxTieBreakKeys << " keys are fine";
+  spec.trades[0].ranking.tie_break.push_back({.ref = "time", .source = {kTieBreakLine + 9}});
+  EXPECT_THAT(Problems(std::move(spec), ValidRoster()),
+              ElementsAre(ProblemAt("competition.yaml", kTieBreakLine,
+                                    "trade 'welding' ranking: at most 8 tie-break keys")));
+}
+
+TEST(CompetitionValidationTest, AtMostEightTeamTieBreakKeysPointsAtTheTeams) {
+  CompetitionSpec spec = ValidSpec();
+  spec.trades[0].ranking.source = {kTieBreakLine};
+  spec.trades[0].teams = {.enabled = true, .rule = TeamRule::kSum, .source = {kTeamsLine}};
+  for (int k = 0; k <= kMaxTieBreakKeys; ++k) {
+    spec.trades[0].teams.tie_break.push_back(
+        {.ref = "best-member", .source = {kTeamsLine + 1 + k}});
+  }
+  // The problem is in the teams block, so it should point there, not at the ranking.
+  EXPECT_THAT(Problems(std::move(spec), ValidRoster()),
+              ElementsAre(ProblemAt("competition.yaml", kTeamsLine, "at most 8 tie-break keys")));
 }
 
 TEST(CompetitionValidationTest, TeamTieBreakMustBeBestMemberOrEvent) {
@@ -727,6 +756,16 @@ TEST(CompetitionValidationTest, JudgeAssignmentNamingNoTrade) {
               ElementsAre(ProblemAt("judges.csv", 5, "no trade 'plumbing'")));
 }
 
+TEST(CompetitionValidationTest, JudgeAssignmentToAnAmbiguousItem) {
+  // `welding:safety` names both practical.safety and drill.safety. FindItem and
+  // scores.csv reject such a bare item ("write EVENT.ITEM"); an assignment
+  // should too, rather than silently seating the judge on both panels.
+  Roster roster = ValidRoster();
+  roster.judges[3].assignments.push_back(Assign("", "safety"));
+  EXPECT_THAT(Problems(ValidSpec(), std::move(roster)),
+              ElementsAre(ProblemAt("judges.csv", 5, "item 'safety' is in 2 events; write welding:practical.safety or welding:drill.safety")));
+}
+
 TEST(CompetitionValidationTest, JudgeBibRangeBackwards) {
   Roster roster = ValidRoster();
   roster.judges[5].assignments = {Assign("drill", "safety", "A04", "A03")};
@@ -789,10 +828,8 @@ TEST(CompetitionValidationTest, MedalTallyNamingAnUndefinedAward) {
 TEST(CompetitionValidationTest, MedalTallyGroupedByAnUnknownColumn) {
   CompetitionSpec spec = ValidSpec();
   spec.trades[0].awards = {{.id = "first", .by = AwardBy::kCount, .count = 1}};
-  spec.medal_tally = {.enabled = true,
-                      .group_by = "province",
-                      .medals = {"first"},
-                      .source = {kMedalTallyLine}};
+  spec.medal_tally = {
+      .enabled = true, .group_by = "province", .medals = {"first"}, .source = {kMedalTallyLine}};
   EXPECT_THAT(Problems(std::move(spec), ValidRoster()),
               ElementsAre(ProblemAt("competition.yaml", kMedalTallyLine,
                                     "medal_tally: group_by 'province' is not a column of "
@@ -848,11 +885,117 @@ TEST(CompetitionValidationTest, NominationForAnUnknownTrade) {
                                     "nomination 'top': no trade 'plumbing'")));
 }
 
+TEST(CompetitionValidationTest, NoTrades) {
+  CompetitionSpec spec = ValidSpec();
+  spec.trades.clear();
+  Roster roster = ValidRoster();
+  roster.judges.clear();
+  const std::vector<Problem> problems = Problems(std::move(spec), std::move(roster));
+  EXPECT_THAT(problems, Contains(ProblemAt("competition.yaml", kCompetitionLine,
+                                           "the competition defines no trades")));
+  EXPECT_THAT(problems, Contains(ProblemAt("contestants.csv", 2,
+                                           "bib 'A01': trade 'welding' is not defined")));
+}
+
+// Further single problems, one mutation of the valid competition each.
+struct ValidationCase {
+  std::string name;
+  std::function<void(CompetitionSpec&, Roster&)> mutate;
+  std::string file;
+  int line;
+  std::string message;
+};
+
+void PrintTo(const ValidationCase& c, std::ostream* os) { *os << c.name; }
+
+class CompetitionProblemTest : public ::testing::TestWithParam<ValidationCase> {};
+
+TEST_P(CompetitionProblemTest, ReportsExactlyThisProblem) {
+  const ValidationCase& c = GetParam();
+  CompetitionSpec spec = ValidSpec();
+  Roster roster = ValidRoster();
+  c.mutate(spec, roster);
+  EXPECT_THAT(Problems(std::move(spec), std::move(roster)),
+              ElementsAre(ProblemAt(c.file, c.line, c.message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    SingleProblems, CompetitionProblemTest,
+    ::testing::Values(
+        ValidationCase{"FirstStageCarry",
+                       [](CompetitionSpec& s, Roster&) {
+                         s.trades[0].stages[0].carry = 10;
+                         s.trades[0].events[0].weight = 20;
+                       },
+                       "competition.yaml", kStageLine,
+                       "stage 'final': the first stage has nothing to carry over"},
+        ValidationCase{"NonPositiveEventWeight",
+                       [](CompetitionSpec& s, Roster&) {
+                         s.trades[0].events[0].weight = 0;
+                         s.trades[0].events[1].weight = 80;
+                       },
+                       "competition.yaml", kTheoryLine, "event 'theory': weight must be positive"},
+        ValidationCase{"EventWithoutItems",
+                       [](CompetitionSpec& s, Roster& r) {
+                         s.trades[0].events[0].items.clear();
+                         r.judges[0].assignments = {Assign("practical", "cpr")};
+                       },
+                       "competition.yaml", kTheoryLine, "event 'theory' has no items"},
+        ValidationCase{"NonPositiveMax",
+                       [](CompetitionSpec& s, Roster&) { s.trades[0].events[1].items[0].max = 0; },
+                       "competition.yaml", kCprLine, "item 'practical.cpr': max must be positive"},
+        ValidationCase{"NonPositiveStep",
+                       [](CompetitionSpec& s, Roster&) { s.trades[0].events[1].items[0].step = 0; },
+                       "competition.yaml", kCprLine, "item 'practical.cpr': step must be positive"},
+        ValidationCase{
+            "NegativeTolerance",
+            [](CompetitionSpec& s, Roster&) { s.trades[0].events[1].items[0].tolerance = -1; },
+            "competition.yaml", kCprLine, "item 'practical.cpr': tolerance must be >= 0"},
+        ValidationCase{"EventStandardizeSpread",
+                       [](CompetitionSpec& s, Roster&) {
+                         s.trades[0].events[1].standardize = {
+                             .enabled = true, .centre = 100, .spread = 0, .source = {35}};
+                       },
+                       "competition.yaml", 35,
+                       "event 'practical': standardize spread must be positive"},
+        ValidationCase{"PenaltyWithoutPoints",
+                       [](CompetitionSpec& s, Roster&) {
+                         s.trades[0].events[1].items[0].penalties = {
+                             {.id = "unsafe", .points = 0, .source = {34}}};
+                       },
+                       "competition.yaml", 34,
+                       "item 'practical.cpr' penalty 'unsafe': points must be positive"},
+        ValidationCase{"CountAwardWithoutCount",
+                       [](CompetitionSpec& s, Roster&) {
+                         s.trades[0].awards = {
+                             {.id = "first", .by = AwardBy::kCount, .source = {kAwardLine}}};
+                       },
+                       "competition.yaml", kAwardLine, "award 'first': count must be at least 1"},
+        ValidationCase{"TeamsGroupedByUnknownColumn",
+                       [](CompetitionSpec& s, Roster&) {
+                         s.teams = {
+                             .enabled = true, .group_by = "province", .source = {kTeamsLine}};
+                       },
+                       "competition.yaml", kTeamsLine,
+                       "teams: group_by 'province' is not a column of contestants.csv"},
+        ValidationCase{
+            "DuplicateNominationId",
+            [](CompetitionSpec& s, Roster&) {
+              s.nominations = {{.id = "top", .rule = "rank == 1", .source = {kNominationLine}},
+                               {.id = "top", .rule = "rank == 2", .source = {kNominationLine + 3}}};
+            },
+            "competition.yaml", kNominationLine + 3, "nomination 'top': id must be unique"},
+        ValidationCase{
+            "EmptyJudgeId",
+            [](CompetitionSpec&, Roster& r) { r.judges.push_back(MakeJudge("", 8, {})); },
+            "judges.csv", 8, "judge id is empty"}),
+    [](const ::testing::TestParamInfo<ValidationCase>& info) { return info.param.name; });
+
 TEST(CompetitionValidationTest, MultipleProblemsAreReportedTogether) {
   CompetitionSpec spec = ValidSpec();
   spec.trades[0].events[1].items[0].id = "CPR";  // competition.yaml
   Roster roster = ValidRoster();
-  roster.contestants.push_back(Person("A01", 6));                  // contestants.csv
+  roster.contestants.push_back(Person("A01", 6));                    // contestants.csv
   roster.judges[0].assignments.push_back(Assign("theory", "oral"));  // judges.csv
   std::vector<Problem> problems;
   const auto created = Competition::Create(std::move(spec), std::move(roster), &problems);

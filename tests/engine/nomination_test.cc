@@ -53,9 +53,7 @@ NominationRule Rule(std::string_view text) {
   return rule.ok() ? std::move(rule).value() : NominationRule();
 }
 
-bool Matches(std::string_view text, const FakeFields& fields) {
-  return Rule(text).Matches(fields);
-}
+bool Matches(std::string_view text, const FakeFields& fields) { return Rule(text).Matches(fields); }
 
 // ---------------------------------------------------------------------------
 // Grammar
@@ -97,7 +95,8 @@ TEST(NominationRuleTest, AndBindsTighterThanOr) {
   EXPECT_FALSE(Matches(rule, FakeFields{{"a", 0.0}, {"b", 1.0}, {"c", 0.0}}));
   EXPECT_TRUE(Matches(rule, FakeFields{{"a", 0.0}, {"b", 1.0}, {"c", 1.0}}));
   // The same the other way round: (a and b) or c.
-  EXPECT_TRUE(Matches("a == 1 and b == 1 or c == 1", FakeFields{{"a", 0.0}, {"b", 0.0}, {"c", 1.0}}));
+  EXPECT_TRUE(
+      Matches("a == 1 and b == 1 or c == 1", FakeFields{{"a", 0.0}, {"b", 0.0}, {"c", 1.0}}));
 }
 
 TEST(NominationRuleTest, ParenthesesOverridePrecedence) {
@@ -126,15 +125,15 @@ TEST(NominationRuleTest, FieldsThatStartWithKeywords) {
   const NominationRule rule = Rule(R"(notes == "x" or order > 2 and android < 1 or nothing != 0)");
   EXPECT_THAT(rule.FieldNames(), ElementsAre("notes", "order", "android", "nothing"));
   EXPECT_TRUE(rule.Matches(FakeFields{{"order", 3.0}, {"android", 0.0}, {"nothing", 0.0}}));
-  EXPECT_FALSE(rule.Matches(FakeFields{{"notes", std::string("y")}, {"order", 3.0},
-                                       {"android", 5.0}, {"nothing", 0.0}}));
+  EXPECT_FALSE(rule.Matches(
+      FakeFields{{"notes", std::string("y")}, {"order", 3.0}, {"android", 5.0}, {"nothing", 0.0}}));
 }
 
 TEST(NominationRuleTest, FieldNamesWithDotsDashesAndUnderscores) {
   const NominationRule rule = Rule("event.practical >= 60 and team_rank <= 3 and id-type == 1");
   EXPECT_THAT(rule.FieldNames(), ElementsAre("event.practical", "team_rank", "id-type"));
-  EXPECT_TRUE(rule.Matches(
-      FakeFields{{"event.practical", 60.0}, {"team_rank", 3.0}, {"id-type", 1.0}}));
+  EXPECT_TRUE(
+      rule.Matches(FakeFields{{"event.practical", 60.0}, {"team_rank", 3.0}, {"id-type", 1.0}}));
 }
 
 TEST(NominationRuleTest, NumberLiterals) {
@@ -202,7 +201,8 @@ TEST(NominationRuleTest, NumberAgainstTextThatParsesAsNumber) {
 }
 
 TEST(NominationRuleTest, NumberAgainstTextThatDoesNotParseIsMissing) {
-  const FakeFields fields{{"years", std::string("twelve")}, {"blank", std::string("")},
+  const FakeFields fields{{"years", std::string("twelve")},
+                          {"blank", std::string("")},
                           {"partly", std::string("12abc")}};
   for (const std::string field : {"years", "blank", "partly"}) {
     SCOPED_TRACE(field);

@@ -34,7 +34,8 @@ ItemMarks MarksByJudge(const std::vector<Column>& judges, double step = 0.5) {
   ItemMarks marks(rows, static_cast<int>(judges.size()), step);
   for (int c = 0; c < static_cast<int>(judges.size()); ++c) {
     for (int r = 0; r < rows; ++r) {
-      if (judges[c][r]) marks.Set(r, c, static_cast<std::int32_t>(std::llround(*judges[c][r] / step)));
+      if (judges[c][r])
+        marks.Set(r, c, static_cast<std::int32_t>(std::llround(*judges[c][r] / step)));
     }
   }
   return marks;
@@ -146,7 +147,8 @@ TEST(RobustAdjustmentTest, EvenCountsUseMeanOfMiddleTwoAndZeroMadShiftsOnly) {
 }
 
 TEST(RobustAdjustmentTest, JudgeWithFewerThanTwoMarksIsLeftAsEntered) {
-  const ItemMarks marks = MarksByJudge({{5, 6, 7}, {kNoMark, 2, kNoMark}, {kNoMark, kNoMark, kNoMark}});
+  const ItemMarks marks =
+      MarksByJudge({{5, 6, 7}, {kNoMark, 2, kNoMark}, {kNoMark, kNoMark, kNoMark}});
   const JudgeAdjustment adjustment = RobustAdjustment(marks);
   ExpectIdentity(adjustment, 1);
   ExpectIdentity(adjustment, 2);
@@ -155,7 +157,8 @@ TEST(RobustAdjustmentTest, JudgeWithFewerThanTwoMarksIsLeftAsEntered) {
 }
 
 TEST(RobustAdjustmentTest, ItemWithFewerThanTwoMarksIsIdentity) {
-  const JudgeAdjustment adjustment = RobustAdjustment(MarksByJudge({{kNoMark, 4}, {kNoMark, kNoMark}}));
+  const JudgeAdjustment adjustment =
+      RobustAdjustment(MarksByJudge({{kNoMark, 4}, {kNoMark, kNoMark}}));
   ExpectIdentity(adjustment, 0);
   ExpectIdentity(adjustment, 1);
 }
@@ -285,7 +288,8 @@ TEST_P(NormalizationTest, SameBiasedJudgesAreAllMappedTogether) {
 INSTANTIATE_TEST_SUITE_P(
     AllNormalizations, NormalizationTest,
     ::testing::Values(NormalizationCase{"JudgeZScore", Normalization::kJudgeZScore, Estimator::kSd},
-                      NormalizationCase{"JudgeRobust", Normalization::kJudgeRobust, Estimator::kMad}),
+                      NormalizationCase{"JudgeRobust", Normalization::kJudgeRobust,
+                                        Estimator::kMad}),
     [](const ::testing::TestParamInfo<NormalizationCase>& info) { return info.param.name; });
 
 // ---------------------------------------------------------------------------
@@ -322,8 +326,8 @@ TEST(LocationAndScaleTest, FewerThanTwoIncludedIsNotEnough) {
   double scale = 42;
   EXPECT_FALSE(LocationAndScale(Vector({1, 2, 3}), Include({false, true, false}), Estimator::kSd,
                                 &location, &scale));
-  EXPECT_FALSE(LocationAndScale(Vector({1, 2, 3}), Include({false, false, false}),
-                                Estimator::kMad, &location, &scale));
+  EXPECT_FALSE(LocationAndScale(Vector({1, 2, 3}), Include({false, false, false}), Estimator::kMad,
+                                &location, &scale));
   EXPECT_EQ(location, 42);
   EXPECT_EQ(scale, 42);
 }
@@ -432,7 +436,8 @@ TEST(ItemMarksTest, MomentsMatchRecountAfterRandomSetAndClear) {
       }
       ASSERT_EQ(marks.count()(cc), n) << "seed " << kMomentsSeed << " step " << step;
       ASSERT_EQ(marks.sum()(cc), sum) << "seed " << kMomentsSeed << " step " << step;
-      ASSERT_EQ(marks.sum_squares()(cc), sum_squares) << "seed " << kMomentsSeed << " step " << step;
+      ASSERT_EQ(marks.sum_squares()(cc), sum_squares)
+          << "seed " << kMomentsSeed << " step " << step;
     }
   }
   EXPECT_EQ(marks.total_count(), marks.count().sum());

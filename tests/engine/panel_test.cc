@@ -60,8 +60,8 @@ struct PanelResult {
   Flags flagged;
 };
 
-void Aggregate(const ItemMarks& marks, const JudgeAdjustment& adjustment,
-               const PanelParams& params, int first, int count, PanelResult& result) {
+void Aggregate(const ItemMarks& marks, const JudgeAdjustment& adjustment, const PanelParams& params,
+               int first, int count, PanelResult& result) {
   AggregatePanel(marks, adjustment, params, first, count,
                  PanelOutput{result.score, result.marks, result.flagged});
 }
@@ -133,21 +133,41 @@ std::vector<PanelCase> HandComputedCases() {
       {"TrimmedK1_OutlierIsDropped", trimmed1, 0.5, {8, 8, 0, 9, 8}, 8, 5},
       {"TrimmedK1_MissingMark", trimmed1, 0.5, {6, kNoMark, 9, 7.5, 10}, 8.25, 4},
       {"TrimmedK1_ThreeMarksGiveMedian", trimmed1, 0.5, {5, kNoMark, 9, 6, kNoMark}, 6, 3},
-      {"TrimmedK1_TwoMarksTrimShrinksToZero", trimmed1, 0.5, {6, kNoMark, 9, kNoMark, kNoMark},
-       7.5, 2},
+      {"TrimmedK1_TwoMarksTrimShrinksToZero",
+       trimmed1,
+       0.5,
+       {6, kNoMark, 9, kNoMark, kNoMark},
+       7.5,
+       2},
       {"TrimmedK1_OneMark", trimmed1, 0.5, {kNoMark, kNoMark, 4, kNoMark, kNoMark}, 4, 1},
       {"TrimmedK1_NoMarksScoresZero", trimmed1, 0.5, {kNoMark, kNoMark, kNoMark}, 0, 0},
       // trimmed, trim 2
       {"TrimmedK2_SevenMarks", trimmed2, 0.5, {5, 6, 7, 8, 9, 9.5, 10}, 8, 7},
       {"TrimmedK2_SixMarks", trimmed2, 0.5, {1, 2, 3, 4, 5, 6, kNoMark}, 3.5, 6},
-      {"TrimmedK2_FiveMarksGiveMedian", trimmed2, 0.5, {7, 8, 8.5, 9, 10, kNoMark, kNoMark},
-       8.5, 5},
-      {"TrimmedK2_FourMarksTrimShrinksToOne", trimmed2, 0.5,
-       {6, kNoMark, 9, 7.5, 10, kNoMark, kNoMark}, 8.25, 4},
-      {"TrimmedK2_ThreeMarksGiveMedian", trimmed2, 0.5,
-       {3, kNoMark, 9, kNoMark, 6, kNoMark, kNoMark}, 6, 3},
-      {"TrimmedK2_TwoMarksGiveMean", trimmed2, 0.5,
-       {kNoMark, 2, kNoMark, 5, kNoMark, kNoMark, kNoMark}, 3.5, 2},
+      {"TrimmedK2_FiveMarksGiveMedian",
+       trimmed2,
+       0.5,
+       {7, 8, 8.5, 9, 10, kNoMark, kNoMark},
+       8.5,
+       5},
+      {"TrimmedK2_FourMarksTrimShrinksToOne",
+       trimmed2,
+       0.5,
+       {6, kNoMark, 9, 7.5, 10, kNoMark, kNoMark},
+       8.25,
+       4},
+      {"TrimmedK2_ThreeMarksGiveMedian",
+       trimmed2,
+       0.5,
+       {3, kNoMark, 9, kNoMark, 6, kNoMark, kNoMark},
+       6,
+       3},
+      {"TrimmedK2_TwoMarksGiveMean",
+       trimmed2,
+       0.5,
+       {kNoMark, 2, kNoMark, 5, kNoMark, kNoMark, kNoMark},
+       3.5,
+       2},
       // median
       {"Median_OddCount", median, 0.5, {7, 10, 8, 9, 8.5}, 8.5, 5},
       {"Median_EvenCountMeansMiddleTwo", median, 0.5, {6, kNoMark, 9, 7.5, 10}, 8.25, 4},
@@ -197,8 +217,8 @@ TEST_P(AggregatePanelCaseTest, ExplainKeepsTheMarksThatMakeTheScore) {
   }
   const double explained = kept > 0 ? c.params.score_scale * kept_sum / kept : 0.0;
   EXPECT_NEAR(explained, c.expected_score, kScoreTolerance)
-      << "marks " << RowToString(c.row) << ": expected " << c.expected_score
-      << ", explained " << explained;
+      << "marks " << RowToString(c.row) << ": expected " << c.expected_score << ", explained "
+      << explained;
 }
 
 INSTANTIATE_TEST_SUITE_P(AllRules, AggregatePanelCaseTest, ::testing::ValuesIn(HandComputedCases()),
@@ -254,8 +274,8 @@ std::vector<PanelProperty> AllPanelProperties() {
   for (const RuleConfig& rule : AllRuleConfigs()) {
     for (const auto& [adjustment, adjustment_name] : adjustments) {
       for (const auto& [presence, presence_name] : presences) {
-        all.push_back({rule, adjustment, presence,
-                       rule.name + "_" + adjustment_name + "_" + presence_name});
+        all.push_back(
+            {rule, adjustment, presence, rule.name + "_" + adjustment_name + "_" + presence_name});
       }
     }
   }
@@ -288,7 +308,8 @@ JudgeAdjustment MakeAdjustment(AdjustmentKind kind, int columns, double mark_max
   JudgeAdjustment adjustment = JudgeAdjustment::Identity(columns);
   for (int c = 0; c < columns; ++c) {
     switch (kind) {
-      case AdjustmentKind::kIdentity: break;
+      case AdjustmentKind::kIdentity:
+        break;
       case AdjustmentKind::kInsideRange:  // maps [0, max] into itself
         adjustment.scale(c) = 0.9 - 0.02 * c;
         adjustment.offset(c) = 0.05 * mark_max;
@@ -364,9 +385,12 @@ TEST_P(PanelRuleTest, SameMarksGiveSameScoreInEveryBlock) {
 // Marks dropped from each end by the rule, from docs/competition-format.md.
 int DroppedPerEnd(const PanelParams& params, int n) {
   switch (params.rule) {
-    case PanelRule::kTrimmed: return std::min(params.trim, (n - 1) / 2);
-    case PanelRule::kMedian: return (n - 1) / 2;
-    default: return 0;
+    case PanelRule::kTrimmed:
+      return std::min(params.trim, (n - 1) / 2);
+    case PanelRule::kMedian:
+      return (n - 1) / 2;
+    default:
+      return 0;
   }
 }
 
@@ -388,9 +412,9 @@ TEST_P(PanelRuleTest, AggregateAgreesWithExplainAndRawMarks) {
     for (const SeatMark& seat : seats) {
       ASSERT_TRUE(marks.present(r, seat.column));
       ASSERT_EQ(seat.raw, marks.value(r, seat.column));
-      const double expected_adjusted = std::clamp(
-          adjustment.scale(seat.column) * seat.raw + adjustment.offset(seat.column), 0.0,
-          params.mark_max);
+      const double expected_adjusted =
+          std::clamp(adjustment.scale(seat.column) * seat.raw + adjustment.offset(seat.column), 0.0,
+                     params.mark_max);
       ASSERT_EQ(seat.adjusted, expected_adjusted) << "seat " << seat.column;
       raw_lo = std::min(raw_lo, seat.raw);
       raw_hi = std::max(raw_hi, seat.raw);
@@ -540,8 +564,7 @@ TEST(AggregatePanelTest, Judgement03ClampsAdjustedMarksToThree) {
   JudgeAdjustment adjustment = JudgeAdjustment::Identity(2);
   adjustment.scale << 1.5, 1.5;
   const PanelResult result = AggregateAll(marks, adjustment, Judgement03Params(20));
-  EXPECT_NEAR(result.score(0), 20.0, kScoreTolerance)
-      << "expected 20, actual " << result.score(0);
+  EXPECT_NEAR(result.score(0), 20.0, kScoreTolerance) << "expected 20, actual " << result.score(0);
 }
 
 TEST(AggregatePanelTest, OnlyTheRequestedRowsAreWritten) {

@@ -145,8 +145,8 @@ TEST(RankingTest, ThreeWayTieThenNextRankIsFour) {
 TEST(RankingTest, TieBreakKeysApplyInOrder) {
   // Same total 80; first tie-break separates 0 from the rest, second separates 1 and 2,
   // 3 and 4 stay tied on every key.
-  const Ranking ranking = Sorted({{1, 80, 5, 0}, {1, 80, 7, 1}, {1, 80, 7, 3}, {1, 80, 7, 2},
-                                  {1, 80, 7, 2}, {1, 81, 0, 0}});
+  const Ranking ranking = Sorted(
+      {{1, 80, 5, 0}, {1, 80, 7, 1}, {1, 80, 7, 3}, {1, 80, 7, 2}, {1, 80, 7, 2}, {1, 81, 0, 0}});
   EXPECT_THAT(Order(ranking), ElementsAre(5, 2, 3, 4, 1, 0));
   EXPECT_THAT(Ranks(ranking), ElementsAre(6, 5, 2, 3, 3, 1));
 }
@@ -401,17 +401,28 @@ TEST(RankingPropertyTest, UpdateAfterEachChangeMatchesFreshSort) {
     std::vector<std::int64_t> keys(ranking.keys(entry).begin(), ranking.keys(entry).end());
     const int how = kind(rng);
     switch (how) {
-      case 0: keys = RandomKeys(rng); break;
+      case 0:
+        keys = RandomKeys(rng);
+        break;
       case 1: {  // copy another entry's keys: join its tie group
         const int other = pick(rng);
         keys.assign(ranking.keys(other).begin(), ranking.keys(other).end());
         break;
       }
-      case 2: keys[1] += 1; break;
-      case 3: keys[1] -= 1; break;
-      case 4: keys[0] = keys[0] == 0 ? 1 : 0; break;  // in or out of the excluded group
-      case 5: keys[2] = -keys[2] + 1; break;
-      case 6: break;  // unchanged
+      case 2:
+        keys[1] += 1;
+        break;
+      case 3:
+        keys[1] -= 1;
+        break;
+      case 4:
+        keys[0] = keys[0] == 0 ? 1 : 0;
+        break;  // in or out of the excluded group
+      case 5:
+        keys[2] = -keys[2] + 1;
+        break;
+      case 6:
+        break;  // unchanged
     }
     const int old_position = ranking.position(entry);
     const int old_rank = ranking.rank(entry);
@@ -474,8 +485,8 @@ TEST(RankingPropertyTest, UpdateWithWideKeysMatchesFreshSort) {
     const int entry = pick(rng);
     SetKeys(ranking, entry, {small(rng), any(rng), small(rng)});
     ranking.Update(entry);
-    ExpectMatchesFreshSort(ranking, "seed " + std::to_string(kRankingSeed + 2) + " change " +
-                                        std::to_string(change));
+    ExpectMatchesFreshSort(
+        ranking, "seed " + std::to_string(kRankingSeed + 2) + " change " + std::to_string(change));
     ASSERT_EQ(Order(ranking), SortByKeysNaive(KeysOf(ranking)));
   }
 }
@@ -589,7 +600,7 @@ TEST(RankingPropertyTest, PartitionedSortWithLongTieGroupsAcrossParts) {
   ASSERT_EQ(tens, 85'714);
   ranking.SortAll();
   for (int e = 0; e < kEntries; ++e) {
-    const int expected_rank = e % 7 == 6            ? 0
+    const int expected_rank = e % 7 == 6          ? 0
                               : total_of(e) == 20 ? 1
                               : total_of(e) == 10 ? twenties + 1
                                                   : twenties + tens + 1;
