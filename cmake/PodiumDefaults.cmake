@@ -29,8 +29,9 @@ function(podium_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} podium::testing GTest::gmock GTest::gtest_main)
   podium_defaults(${name})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
-  gtest_discover_tests(${name}
-    PROPERTIES LABELS "${ARG_LABELS}"
-               ENVIRONMENT "PODIUM_DATA_DIR=${PROJECT_SOURCE_DIR}/data;PODIUM_BIN_DIR=${CMAKE_BINARY_DIR}/bin"
-    DISCOVERY_TIMEOUT 60)
+  set(_properties ENVIRONMENT "PODIUM_DATA_DIR=${PROJECT_SOURCE_DIR}/data")
+  if(ARG_LABELS)
+    list(APPEND _properties LABELS "${ARG_LABELS}")
+  endif()
+  gtest_discover_tests(${name} PROPERTIES ${_properties} DISCOVERY_TIMEOUT 60)
 endfunction()

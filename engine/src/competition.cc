@@ -23,6 +23,14 @@ bool IsValidId(std::string_view id) {
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// 90, 99.5: without the trailing zeros std::to_string writes.
+std::string FormatNumber(double x) {
+  std::string s = std::to_string(x);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
 // Collects problems in one file.
 class ProblemSink final {
  public:
@@ -172,8 +180,7 @@ void GroupBy(const Roster& roster, int field, std::string_view column,
 }  // namespace
 
 void Competition::Index(std::vector<Problem>& problems) {
-  const std::string spec_file = "competition.yaml";
-  ProblemSink spec_sink(problems, spec_file);
+  ProblemSink spec_sink(problems, spec_.source_file);
   ProblemSink contestant_sink(problems, roster_.contestants_file);
   ProblemSink judge_sink(problems, roster_.judges_file);
   const CompetitionSpec& spec = spec_;
@@ -339,7 +346,7 @@ void Competition::Index(std::vector<Problem>& problems) {
                       where + (trade.stages.size() > 1 ? " stage " + Quote(trade.stages[s].id)
                                                        : std::string()) +
                           ": event weights" + (trade.stages[s].carry > 0 ? " + carry" : "") +
-                          " sum to " + std::to_string(sum) + ", must be 100");
+                          " sum to " + FormatNumber(sum) + ", must be 100");
       }
     }
     if (trade.total_standardize.enabled && !(trade.total_standardize.spread > 0)) {

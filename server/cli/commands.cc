@@ -84,12 +84,19 @@ struct Scored {
   size_t events = 0;
 };
 
-std::optional<Scored> LoadAndScore(const std::string& dir, const Args& args, std::ostream& err) {
+// The exit code when LoadAndScore fails: 2 for a bad option, 1 for bad input.
+struct LoadFailure {
+  int code = 1;
+};
+
+std::optional<Scored> LoadAndScore(const std::string& dir, const Args& args, std::ostream& err,
+                                   LoadFailure* failure) {
   definition::LoadOptions options;
   if (const auto encoding = args.Get("encoding")) {
     auto parsed = definition::ParseEncoding(*encoding);
     if (!parsed.ok()) {
-      err << "podium: " << parsed.status().message() << "\n";
+      err << "podium: --encoding: " << parsed.status().message() << "\n";
+      failure->code = 2;
       return std::nullopt;
     }
     options.encoding = *parsed;
@@ -123,8 +130,9 @@ int Validate(const Args& args, std::ostream& out, std::ostream& err) {
     err << kUsage;
     return 2;
   }
-  auto scored = LoadAndScore(args.positional[0], args, err);
-  if (!scored) return 1;
+  LoadFailure failure;
+  auto scored = LoadAndScore(args.positional[0], args, err, &failure);
+  if (!scored) return failure.code;
   const engine::Competition& c = *scored->competition;
   out << "OK " << c.spec().id << ": " << c.num_trades() << " trade(s), " << c.num_contestants()
       << " contestants, " << c.num_judges() << " judges, " << c.num_items() << " items, "
@@ -142,8 +150,9 @@ int Score(const Args& args, std::ostream& out, std::ostream& err) {
     err << "podium: --format must be table, json or csv, not '" << format << "'\n";
     return 2;
   }
-  auto scored = LoadAndScore(args.positional[0], args, err);
-  if (!scored) return 1;
+  LoadFailure failure;
+  auto scored = LoadAndScore(args.positional[0], args, err, &failure);
+  if (!scored) return failure.code;
   int trade = -1;
   if (const auto id = args.Get("trade")) {
     auto found = scored->competition->FindTrade(*id);
@@ -169,8 +178,9 @@ int Explain(const Args& args, std::ostream& out, std::ostream& err) {
     err << kUsage;
     return 2;
   }
-  auto scored = LoadAndScore(args.positional[0], args, err);
-  if (!scored) return 1;
+  LoadFailure failure;
+  auto scored = LoadAndScore(args.positional[0], args, err, &failure);
+  if (!scored) return failure.code;
   auto contestant = scored->competition->FindContestant(args.positional[1]);
   if (!contestant.ok()) {
     err << "podium: " << contestant.status().message() << "\n";

@@ -502,9 +502,21 @@ void ReadCompetition(YamlReader& y, const YAML::Node& root, engine::CompetitionS
 
 // --- CSV rosters -----------------------------------------------------------
 
+// CSV errors read "FILE line N: what"; split them back into a located problem.
 Problem CsvProblem(const Status& status, const std::string& file) {
-  // CSV errors already start with "FILE line N: "; keep them whole.
-  return {file, 0, status.message()};
+  std::string_view message = status.message();
+  const std::string prefix = file + " line ";
+  if (message.rfind(prefix, 0) == 0) {
+    std::string_view rest = message.substr(prefix.size());
+    int line = 0;
+    const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), line);
+    const std::string_view tail(end, rest.data() + rest.size() - end);
+    if (ec == std::errc() && tail.rfind(": ", 0) == 0) {
+      return {file, line, std::string(tail.substr(2))};
+    }
+  }
+  if (message.rfind(file + ": ", 0) == 0) message.remove_prefix(file.size() + 2);
+  return {file, 0, std::string(message)};
 }
 
 std::optional<engine::ContestantStatus> ParseStatus(std::string_view text) {
@@ -648,12 +660,17 @@ void ReadJudges(const CsvTable& table, engine::Roster& roster, std::vector<Probl
   }
 }
 
+// Files named in competition.yaml are relative to its directory.
 fs::path Resolve(const fs::path& dir, const std::string& name) {
   const fs::path path(name);
-  if (path.is_absolute()) return path;
-  if (fs::exists(dir / path)) return dir / path;
-  if (fs::exists(path)) return path;
-  return dir / path;
+  return path.is_absolute() ? path : dir / path;
+}
+
+// --scores FILE: relative to the competition directory, else to the working directory.
+fs::path ResolveOption(const fs::path& dir, const std::string& name) {
+  const fs::path path(name);
+  if (path.is_absolute() || fs::exists(dir / path) || !fs::exists(path)) return Resolve(dir, name);
+  return path;
 }
 
 // Reads marks (scores.csv) into events.
@@ -735,7 +752,7 @@ void ReadPenalties(const CsvTable& table, const engine::Competition& c,
     }
     const auto item = c.FindItem(c.trade_of(*contestant), columns->Get(row, "item"));
     if (!item.ok()) {
-      fail(item.status().message());
+      fail("bib " + Quote(c.contestant(*contestant).bib) + ": " + item.status().message());
       continue;
     }
     const auto penalty = c.FindPenalty(*item, columns->Get(row, "penalty"));
@@ -802,6 +819,7 @@ StatusOr<LoadedCompetition> LoadCompetition(const fs::path& dir, const LoadOptio
   std::vector<Problem> found;
   YamlReader y(found, spec_file.filename().string());
   engine::CompetitionSpec spec;
+  spec.source_file = spec_file.filename().string();
   RosterFiles files;
   try {
     const YAML::Node root = YAML::LoadFile(spec_file.string());
@@ -833,7 +851,8 @@ StatusOr<LoadedCompetition> LoadCompetition(const fs::path& dir, const LoadOptio
   }
   if (loaded.competition != nullptr && options.load_marks) {
     const bool custom_scores = !options.scores_file.empty();
-    const fs::path scores = Resolve(dir, custom_scores ? options.scores_file : files.scores);
+    const fs::path scores =
+        custom_scores ? ResolveOption(dir, options.scores_file) : Resolve(dir, files.scores);
     if (fs::exists(scores) || custom_scores) {
       if (auto table = ReadCsvFile(scores, encoding); table.ok()) {
         ReadMarks(*table, *loaded.competition, loaded.events, found);

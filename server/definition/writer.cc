@@ -106,7 +106,11 @@ void EmitTrade(YAML::Emitter& y, const engine::TradeSpec& trade) {
   y << YAML::Key << "id" << YAML::Value << trade.id;
   y << YAML::Key << "name" << YAML::Value << trade.name;
   if (!trade.name_en.empty()) y << YAML::Key << "name_en" << YAML::Value << trade.name_en;
-  const bool staged = trade.stages.size() > 1;
+  // The loader gives a trade without stages one stage `final`; anything
+  // else is written out.
+  const bool staged = trade.stages.size() > 1 ||
+                      (trade.stages.size() == 1 &&
+                       (trade.stages[0].id != "final" || trade.stages[0].name != "决赛"));
   if (staged) {
     y << YAML::Key << "stages" << YAML::Value << YAML::BeginSeq;
     for (const engine::StageSpec& s : trade.stages) {
@@ -198,7 +202,12 @@ std::string JoinAssignments(const engine::Judge& judge) {
     } else {
       out += a.event + "." + (a.item.empty() ? "*" : a.item);
     }
-    if (!a.bib_from.empty()) out += "@" + a.bib_from + (a.bib_to != a.bib_from ? "-" + a.bib_to : "");
+    if (!a.bib_from.empty()) {
+      // A single bib with a dash of its own is written as a range, so the
+      // dash is not read as one.
+      const bool single = a.bib_to == a.bib_from && a.bib_from.find('-') == std::string::npos;
+      out += "@" + a.bib_from + (single ? "" : "-" + a.bib_to);
+    }
   }
   return out;
 }

@@ -34,6 +34,12 @@ void PrintTo(const Problem& problem, std::ostream* os) { *os << problem.ToString
 }  // namespace podium::engine
 
 namespace podium::definition {
+
+// Prints a recorded event as where it came from.
+void PrintTo(const RecordedEvent& event, std::ostream* os) {
+  *os << event.file << " line " << event.line;
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -103,36 +109,36 @@ std::string Replace(std::string text, std::string_view from, std::string_view to
 
 // A small competition. Line numbers matter: the tests below point at them.
 constexpr std::string_view kCompetitionYaml =
-    "competition:\n"                                       //  1
-    "  id: mini\n"                                         //  2
-    "  name: 小型竞赛\n"                                   //  3
-    "  precision: 2\n"                                     //  4
-    "trades:\n"                                            //  5
-    "  - id: welder\n"                                     //  6
-    "    name: 焊工\n"                                     //  7
-    "    events:\n"                                        //  8
-    "      - id: theory\n"                                 //  9
-    "        name: 理论考试\n"                             // 10
-    "        weight: 30\n"                                 // 11
-    "        items:\n"                                     // 12
-    "          - id: exam\n"                               // 13
-    "            name: 理论试卷\n"                         // 14
-    "            max: 100\n"                               // 15
-    "            step: 0.5\n"                              // 16
-    "            marking: measurement\n"                   // 17
-    "      - id: practical\n"                              // 18
-    "        name: 操作技能\n"                             // 19
-    "        weight: 70\n"                                 // 20
-    "        items:\n"                                     // 21
-    "          - id: plate\n"                              // 22
-    "            name: 板对接焊\n"                         // 23
-    "            max: 40\n"                                // 24
-    "            step: 0.5\n"                              // 25
-    "            marking: judgement\n"                     // 26
-    "            panel: {size: 3, rule: mean}\n"           // 27
-    "            penalties:\n"                             // 28
+    "competition:\n"                                             //  1
+    "  id: mini\n"                                               //  2
+    "  name: 小型竞赛\n"                                         //  3
+    "  precision: 2\n"                                           //  4
+    "trades:\n"                                                  //  5
+    "  - id: welder\n"                                           //  6
+    "    name: 焊工\n"                                           //  7
+    "    events:\n"                                              //  8
+    "      - id: theory\n"                                       //  9
+    "        name: 理论考试\n"                                   // 10
+    "        weight: 30\n"                                       // 11
+    "        items:\n"                                           // 12
+    "          - id: exam\n"                                     // 13
+    "            name: 理论试卷\n"                               // 14
+    "            max: 100\n"                                     // 15
+    "            step: 0.5\n"                                    // 16
+    "            marking: measurement\n"                         // 17
+    "      - id: practical\n"                                    // 18
+    "        name: 操作技能\n"                                   // 19
+    "        weight: 70\n"                                       // 20
+    "        items:\n"                                           // 21
+    "          - id: plate\n"                                    // 22
+    "            name: 板对接焊\n"                               // 23
+    "            max: 40\n"                                      // 24
+    "            step: 0.5\n"                                    // 25
+    "            marking: judgement\n"                           // 26
+    "            panel: {size: 3, rule: mean}\n"                 // 27
+    "            penalties:\n"                                   // 28
     "              - {id: unsafe, name: 违规操作, points: 2}\n"  // 29
-    "    awards:\n"                                        // 30
+    "    awards:\n"                                              // 30
     "      - {id: first, name: 一等奖, by: count, count: 1}\n";  // 31
 
 constexpr std::string_view kContestantsCsv =
@@ -143,24 +149,24 @@ constexpr std::string_view kContestantsCsv =
 
 // ASCII only, so that it reads the same in every encoding.
 constexpr std::string_view kJudgesCsv =
-    "id,name,role,assignments\n"                      // 1
-    "CJ01,Chief Li,chief,\n"                          // 2
-    "M01,Marker Wang,judge,welder:exam\n"             // 3
-    "J01,Judge Zhao,judge,welder:plate\n"             // 4
-    "J02,Judge Qian,judge,welder:practical.*\n"       // 5
-    "J03,Judge Sun,judge,welder:practical.plate\n";   // 6
+    "id,name,role,assignments\n"                     // 1
+    "CJ01,Chief Li,chief,\n"                         // 2
+    "M01,Marker Wang,judge,welder:exam\n"            // 3
+    "J01,Judge Zhao,judge,welder:plate\n"            // 4
+    "J02,Judge Qian,judge,welder:practical.*\n"      // 5
+    "J03,Judge Sun,judge,welder:practical.plate\n";  // 6
 
 constexpr std::string_view kScoresCsv =
-    "judge,contestant,item,value,time,note\n"           //  1
-    "M01,A01,exam,88,,\n"                               //  2
-    "M01,A02,exam,75.5,,\n"                             //  3
-    "J01,A01,plate,30,14:05,\n"                         //  4
-    "J02,A01,practical.plate,32,,\n"                    //  5
-    "J03,A01,welder:practical.plate,34,,\n"             //  6
-    "J01,A02,plate,20,,\n"                              //  7
-    "J02,A02,plate,21,,\n"                              //  8
-    "J03,A02,plate,22.5,,\"first try, redone\"\n"       //  9
-    "M01,A01,exam,90,,corrected\n";                     // 10
+    "judge,contestant,item,value,time,note\n"      //  1
+    "M01,A01,exam,88,,\n"                          //  2
+    "M01,A02,exam,75.5,,\n"                        //  3
+    "J01,A01,plate,30,14:05,\n"                    //  4
+    "J02,A01,practical.plate,32,,\n"               //  5
+    "J03,A01,welder:practical.plate,34,,\n"        //  6
+    "J01,A02,plate,20,,\n"                         //  7
+    "J02,A02,plate,21,,\n"                         //  8
+    "J03,A02,plate,22.5,,\"first try, redone\"\n"  //  9
+    "M01,A01,exam,90,,corrected\n";                // 10
 
 constexpr std::string_view kPenaltiesCsv =
     "judge,contestant,item,penalty,count,note\n"  // 1
@@ -186,9 +192,9 @@ class LoaderTest : public ::testing::Test {
   void SetUp() override {
     static int counter = 0;
     const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("podium_loader_test_" + std::string(info->name()) + "_" + std::to_string(::getpid()) +
-            "_" + std::to_string(counter++));
+    dir_ =
+        fs::temp_directory_path() / ("podium_loader_test_" + std::string(info->name()) + "_" +
+                                     std::to_string(::getpid()) + "_" + std::to_string(counter++));
     fs::remove_all(dir_);
     ASSERT_TRUE(fs::create_directories(dir_)) << dir_;
     Write("competition.yaml", kCompetitionYaml);
@@ -200,6 +206,7 @@ class LoaderTest : public ::testing::Test {
   void TearDown() override {
     std::error_code ignored;
     fs::remove_all(dir_, ignored);
+    fs::remove_all(dir_.string() + "_cwd", ignored);
   }
 
   void Write(const fs::path& name, std::string_view bytes) {
@@ -442,8 +449,7 @@ TEST_F(LoaderTest, GbkRosterWithEncodingForcedToGb18030) {
 
 TEST_F(LoaderTest, GbkRosterWithRostersEncodingInTheYaml) {
   const auto utf8 = NamesWith(kContestantsChineseUtf8, Encoding::kAuto);
-  Write("competition.yaml",
-        std::string(kCompetitionYaml) + "rosters:\n  encoding: gb18030\n");
+  Write("competition.yaml", std::string(kCompetitionYaml) + "rosters:\n  encoding: gb18030\n");
   const auto gbk = NamesWith(kContestantsGbk, Encoding::kAuto);
   EXPECT_EQ(gbk, utf8);
 }
@@ -469,10 +475,10 @@ TEST_F(LoaderTest, InvalidUtf8WithEncodingForcedToUtf8NamesFileAndLine) {
 // --- competition.yaml problems ---------------------------------------------
 
 TEST_F(LoaderTest, YamlSyntaxErrorIsReportedAtItsLine) {
-  Write("competition.yaml", Replace(std::string(kCompetitionYaml), "  name: 小型竞赛\n",
-                                    "  name: 小型竞赛: 第二届\n"));
-  EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument,
-                               StartsWith("competition.yaml line 3: ")));
+  Write("competition.yaml",
+        Replace(std::string(kCompetitionYaml), "  name: 小型竞赛\n", "  name: 小型竞赛: 第二届\n"));
+  EXPECT_THAT(Load(),
+              StatusIs(StatusCode::kInvalidArgument, StartsWith("competition.yaml line 3: ")));
   EXPECT_THAT(problems_,
               ElementsAre(ProblemAt("competition.yaml", 3, HasSubstr("illegal map value"))));
 }
@@ -483,10 +489,11 @@ TEST_F(LoaderTest, UnknownKeyNamesTheAllowedKeys) {
   EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(
       problems_,
-      ElementsAre(ProblemAt("competition.yaml", 11,
-                            "trade 'welder' event: unknown key 'wieght' (allowed: id, name, "
-                            "name_en, stage, weight, normalization, standardize, items)"),
-                  ProblemAt("competition.yaml", 9, "trade 'welder' event 'theory': missing 'weight'")));
+      ElementsAre(
+          ProblemAt("competition.yaml", 11,
+                    "trade 'welder' event: unknown key 'wieght' (allowed: id, name, "
+                    "name_en, stage, weight, normalization, standardize, items)"),
+          ProblemAt("competition.yaml", 9, "trade 'welder' event 'theory': missing 'weight'")));
 }
 
 TEST_F(LoaderTest, WrongTypesAreReportedAtTheirLines) {
@@ -494,8 +501,8 @@ TEST_F(LoaderTest, WrongTypesAreReportedAtTheirLines) {
                              "  precision: 2.5\n  blind_numbers: maybe\n");
   yaml = Replace(yaml, "            max: 40\n", "            max: forty\n");
   Write("competition.yaml", yaml);
-  EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument,
-                               HasSubstr("competition.yaml line 4: ")));
+  EXPECT_THAT(Load(),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("competition.yaml line 4: ")));
   EXPECT_THAT(
       problems_,
       ElementsAre(
@@ -507,9 +514,9 @@ TEST_F(LoaderTest, WrongTypesAreReportedAtTheirLines) {
 }
 
 TEST_F(LoaderTest, ListWhereAMappingBelongsIsATypeError) {
-  Write("competition.yaml", Replace(std::string(kCompetitionYaml),
-                                    "            panel: {size: 3, rule: mean}\n",
-                                    "            panel: [3, mean]\n"));
+  Write("competition.yaml",
+        Replace(std::string(kCompetitionYaml), "            panel: {size: 3, rule: mean}\n",
+                "            panel: [3, mean]\n"));
   EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(problems_,
               ElementsAre(ProblemAt("competition.yaml", 27,
@@ -518,17 +525,16 @@ TEST_F(LoaderTest, ListWhereAMappingBelongsIsATypeError) {
 }
 
 TEST_F(LoaderTest, MissingRequiredKeyIsReportedAtItsMapping) {
-  Write("competition.yaml",
-        Replace(std::string(kCompetitionYaml), "            max: 40\n", ""));
+  Write("competition.yaml", Replace(std::string(kCompetitionYaml), "            max: 40\n", ""));
   EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_THAT(problems_,
-              ElementsAre(ProblemAt("competition.yaml", 22,
-                                    "trade 'welder' event 'practical' item 'plate': missing 'max'")));
+  EXPECT_THAT(problems_, ElementsAre(ProblemAt(
+                             "competition.yaml", 22,
+                             "trade 'welder' event 'practical' item 'plate': missing 'max'")));
 }
 
 TEST_F(LoaderTest, BadEnumValueListsTheAllowedValues) {
-  std::string yaml = Replace(std::string(kCompetitionYaml), "  precision: 2\n",
-                             "  status_placement: first\n");
+  std::string yaml =
+      Replace(std::string(kCompetitionYaml), "  precision: 2\n", "  status_placement: first\n");
   yaml = Replace(yaml, "panel: {size: 3, rule: mean}", "panel: {size: 3, rule: average}");
   Write("competition.yaml", yaml);
   EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument));
@@ -554,13 +560,13 @@ TEST_F(LoaderTest, WholeModelProblemsFromTheEnginePointAtTheYaml) {
 constexpr std::string_view kCompetitionJson =
     "{\"competition\": {\"id\": \"mini\", \"name\": \"小型竞赛\"},\n"                        // 1
     " \"trades\": [{\"id\": \"welder\", \"name\": \"焊工\",\n"                               // 2
-    "   \"events\": [\n"                                                                      // 3
+    "   \"events\": [\n"                                                                     // 3
     "     {\"id\": \"theory\", \"weight\": 30,\n"                                            // 4
     "      \"items\": [{\"id\": \"exam\", \"max\": 100, \"marking\": \"measurement\"}]},\n"  // 5
     "     {\"id\": \"practical\", \"weight\": 70,\n"                                         // 6
     "      \"items\": [{\"id\": \"plate\", \"max\": 40, \"panel\": {\"size\": 3, \"rule\": "
-    "\"mean\"},\n"                                                                            // 7
-    "                 \"penalties\": [{\"id\": \"unsafe\", \"points\": 2}]}]}]}]}\n";        // 8
+    "\"mean\"},\n"                                                                     // 7
+    "                 \"penalties\": [{\"id\": \"unsafe\", \"points\": 2}]}]}]}]}\n";  // 8
 
 TEST_F(LoaderTest, CompetitionJsonLoads) {
   fs::remove(dir_ / "competition.yaml");
@@ -574,12 +580,12 @@ TEST_F(LoaderTest, CompetitionJsonLoads) {
 TEST_F(LoaderTest, ProblemsInCompetitionJsonNameThatFile) {
   fs::remove(dir_ / "competition.yaml");
   // A problem the loader finds, and one only the whole model shows (weights 30 + 60).
-  Write("competition.json", Replace(std::string(kCompetitionJson), "\"max\": 100,",
-                                    "\"max\": \"many\","));
+  Write("competition.json",
+        Replace(std::string(kCompetitionJson), "\"max\": 100,", "\"max\": \"many\","));
   EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(problems_, ElementsAre(ProblemAt("competition.json", 5, HasSubstr("'many'"))));
-  Write("competition.json", Replace(std::string(kCompetitionJson), "\"weight\": 70,",
-                                    "\"weight\": 60,"));
+  Write("competition.json",
+        Replace(std::string(kCompetitionJson), "\"weight\": 70,", "\"weight\": 60,"));
   EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(problems_, ElementsAre(ProblemAt("competition.json", 2, HasSubstr("must be 100"))));
 }
@@ -595,17 +601,17 @@ TEST_F(LoaderTest, ContestantsWithoutBibColumnIsReportedAtTheHeaderLine) {
   ASSERT_THAT(problems_, SizeIs(1));
   EXPECT_EQ(problems_[0].ToString(),
             "contestants.csv line 1: missing column 'bib' (also accepted: 参赛编号, 编号, 参赛号)");
-  EXPECT_THAT(problems_,
-              ElementsAre(ProblemAt("contestants.csv", 1,
-                                    "missing column 'bib' (also accepted: 参赛编号, 编号, 参赛号)")));
+  EXPECT_THAT(problems_, ElementsAre(ProblemAt(
+                             "contestants.csv", 1,
+                             "missing column 'bib' (also accepted: 参赛编号, 编号, 参赛号)")));
 }
 
 TEST_F(LoaderTest, DuplicateBibIsReportedAtTheSecondRow) {
   Write("contestants.csv", std::string(kContestantsCsv) + "A02,赵六,丙厂,\n");
   EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument,
                                "contestants.csv line 5: bib 'A02' is used twice (line 3)"));
-  EXPECT_THAT(problems_, ElementsAre(ProblemAt("contestants.csv", 5,
-                                               "bib 'A02' is used twice (line 3)")));
+  EXPECT_THAT(problems_,
+              ElementsAre(ProblemAt("contestants.csv", 5, "bib 'A02' is used twice (line 3)")));
 }
 
 TEST_F(LoaderTest, UnknownTradeIsReportedWithTheKnownTrades) {
@@ -648,8 +654,8 @@ TEST_F(LoaderTest, ChineseStatusNamesAreAccepted) {
 }
 
 TEST_F(LoaderTest, JudgeWithBadRoleIsReportedAtItsRow) {
-  Write("judges.csv", Replace(std::string(kJudgesCsv), "M01,Marker Wang,judge,",
-                              "M01,Marker Wang,boss,"));
+  Write("judges.csv",
+        Replace(std::string(kJudgesCsv), "M01,Marker Wang,judge,", "M01,Marker Wang,boss,"));
   EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(problems_,
               ElementsAre(ProblemAt("judges.csv", 3,
@@ -658,9 +664,8 @@ TEST_F(LoaderTest, JudgeWithBadRoleIsReportedAtItsRow) {
 }
 
 TEST_F(LoaderTest, MalformedAssignmentsAreReportedAtTheirRows) {
-  std::string judges =
-      Replace(std::string(kJudgesCsv), "J01,Judge Zhao,judge,welder:plate",
-              "J01,Judge Zhao,judge,plate");
+  std::string judges = Replace(std::string(kJudgesCsv), "J01,Judge Zhao,judge,welder:plate",
+                               "J01,Judge Zhao,judge,plate");
   judges = Replace(judges, "J02,Judge Qian,judge,welder:practical.*",
                    "J02,Judge Qian,judge,welder:plate@");
   Write("judges.csv", judges);
@@ -757,12 +762,12 @@ TEST_F(LoaderTest, PenaltiesRowsWithUnknownPenaltyOrBadCountAreReportedAtTheirLi
         "J01,A01,plate,unsafe,0,\n"                   // 3
         "J01,A02,plate,unsafe,2,\n");                 // 4: fine
   EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_THAT(problems_,
-              ElementsAre(ProblemAt("penalties.csv", 2,
-                                    "item 'welder:practical.plate' has no penalty 'sleepy' "
-                                    "(penalties: unsafe)"),
-                          ProblemAt("penalties.csv", 3,
-                                    "count '0' must be a whole number other than 0")));
+  EXPECT_THAT(
+      problems_,
+      ElementsAre(ProblemAt("penalties.csv", 2,
+                            "item 'welder:practical.plate' has no penalty 'sleepy' "
+                            "(penalties: unsafe)"),
+                  ProblemAt("penalties.csv", 3, "count '0' must be a whole number other than 0")));
 }
 
 TEST_F(LoaderTest, MarksRefusedByTheEngineAreReportedAtTheirFileAndLine) {
@@ -792,9 +797,11 @@ TEST_F(LoaderTest, MarksRefusedByTheEngineAreReportedAtTheirFileAndLine) {
           ProblemAt("scores.csv", 4,
                     "item 'welder:practical.plate' judge 'J02' bib 'A01': mark 30.3 is not a "
                     "multiple of step 0.5"),
-          ProblemAt("scores.csv", 5, "judge 'M01' is not assigned to item 'welder:practical.plate'"),
-          ProblemAt("scores.csv", 6,
-                    "judge 'J04' is assigned to item 'welder:practical.plate' but not to bib 'A02'"),
+          ProblemAt("scores.csv", 5,
+                    "judge 'M01' is not assigned to item 'welder:practical.plate'"),
+          ProblemAt(
+              "scores.csv", 6,
+              "judge 'J04' is assigned to item 'welder:practical.plate' but not to bib 'A02'"),
           ProblemAt("penalties.csv", 2,
                     "judge 'M01' is not assigned to item 'welder:practical.plate'")));
   // The accepted events were applied; the refused ones changed nothing.
@@ -810,25 +817,26 @@ TEST_F(LoaderTest, ApplyRecordedEventsCountsRefusalsWithoutAProblemList) {
 }
 
 TEST_F(LoaderTest, ManyDefinitionProblemsAreReportedAtOnce) {
-  Write("competition.yaml", Replace(std::string(kCompetitionYaml), "  precision: 2\n",
-                                    "  status_placement: first\n"));
+  Write("competition.yaml",
+        Replace(std::string(kCompetitionYaml), "  precision: 2\n", "  status_placement: first\n"));
   Write("contestants.csv",
         "bib,name,organization,status\n"
         "A01,张三,甲厂,ill\n"
         "A02,李四,乙厂,\n"
         "A03,王五,甲厂,late\n");
-  std::string judges = Replace(std::string(kJudgesCsv), "M01,Marker Wang,judge,",
-                               "M01,Marker Wang,boss,");
+  std::string judges =
+      Replace(std::string(kJudgesCsv), "M01,Marker Wang,judge,", "M01,Marker Wang,boss,");
   judges = Replace(judges, "J01,Judge Zhao,judge,welder:plate", "J01,Judge Zhao,judge,plate");
   Write("judges.csv", judges);
-  EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument,
-                               AllOf(StartsWith("competition.yaml line 4: "),
-                                     EndsWith(" (and 4 more problems)"))));
-  EXPECT_THAT(problems_, ElementsAre(ProblemAt("competition.yaml", 4, HasSubstr("status_placement")),
-                                     ProblemAt("contestants.csv", 2, HasSubstr("'ill'")),
-                                     ProblemAt("contestants.csv", 4, HasSubstr("'late'")),
-                                     ProblemAt("judges.csv", 3, HasSubstr("'boss'")),
-                                     ProblemAt("judges.csv", 4, HasSubstr("'plate'"))));
+  EXPECT_THAT(Load(),
+              StatusIs(StatusCode::kInvalidArgument, AllOf(StartsWith("competition.yaml line 4: "),
+                                                           EndsWith(" (and 4 more problems)"))));
+  EXPECT_THAT(problems_,
+              ElementsAre(ProblemAt("competition.yaml", 4, HasSubstr("status_placement")),
+                          ProblemAt("contestants.csv", 2, HasSubstr("'ill'")),
+                          ProblemAt("contestants.csv", 4, HasSubstr("'late'")),
+                          ProblemAt("judges.csv", 3, HasSubstr("'boss'")),
+                          ProblemAt("judges.csv", 4, HasSubstr("'plate'"))));
 }
 
 TEST_F(LoaderTest, ManyMarksProblemsAreReportedAtOnce) {
@@ -890,6 +898,56 @@ TEST_F(LoaderTest, ScoresFileIsResolvedRelativeToTheDirectory) {
   EXPECT_THAT(loaded->events, SizeIs(3));
 }
 
+// Changes the working directory for one scope.
+class ScopedWorkingDirectory {
+ public:
+  explicit ScopedWorkingDirectory(const fs::path& dir) : saved_(fs::current_path()) {
+    fs::current_path(dir);
+  }
+  ~ScopedWorkingDirectory() { fs::current_path(saved_); }
+
+ private:
+  fs::path saved_;
+};
+
+TEST_F(LoaderTest, ScoresOptionFallsBackToTheWorkingDirectory) {
+  const fs::path elsewhere = dir_.string() + "_cwd";
+  fs::create_directories(elsewhere);
+  std::ofstream(elsewhere / "cwd-marks.csv") << "judge,contestant,item,value\nM01,A01,exam,88\n";
+  std::ofstream(elsewhere / "live.csv") << "judge,contestant,item,value\nM01,A01,exam,88\n";
+  Write("live.csv", "judge,contestant,item,value\nM01,A01,exam,70\nM01,A02,exam,71\n");
+  {
+    const ScopedWorkingDirectory cwd(elsewhere);
+    LoadOptions options;
+    options.scores_file = "cwd-marks.csv";  // only in the working directory
+    StatusOr<LoadedCompetition> loaded = Load(options);
+    ASSERT_THAT(loaded, IsOk());
+    EXPECT_THAT(loaded->events, SizeIs(2));  // 1 mark + the penalty
+    options.scores_file = "live.csv";        // in both: the competition directory wins
+    loaded = Load(options);
+    ASSERT_THAT(loaded, IsOk());
+    EXPECT_THAT(loaded->events, SizeIs(3));
+  }
+}
+
+// The files named in competition.yaml (or their defaults) belong to the competition
+// directory: a stray scores.csv where podium happens to run must not be read.
+TEST_F(LoaderTest, DefaultMarksFilesAreNotTakenFromTheWorkingDirectory) {
+  fs::remove(dir_ / "scores.csv");
+  fs::remove(dir_ / "penalties.csv");
+  const fs::path elsewhere = dir_.string() + "_cwd";
+  fs::create_directories(elsewhere);
+  std::ofstream(elsewhere / "scores.csv") << "judge,contestant,item,value\nM01,A01,exam,88\n";
+  std::ofstream(elsewhere / "penalties.csv")
+      << "judge,contestant,item,penalty\nJ01,A01,plate,unsafe\n";
+  {
+    const ScopedWorkingDirectory cwd(elsewhere);
+    StatusOr<LoadedCompetition> loaded = Load();
+    ASSERT_THAT(loaded, IsOk());
+    EXPECT_THAT(loaded->events, IsEmpty());
+  }
+}
+
 TEST_F(LoaderTest, ScoresFilesAlsoComeFromTheRostersSection) {
   Write("final-marks.csv", "judge,contestant,item,value\nM01,A01,exam,88\n");
   Write("competition.yaml",
@@ -922,9 +980,8 @@ TEST(ParseDurationTest, SecondsMinutesAndHours) {
 }
 
 TEST(ParseDurationTest, RejectsWhatIsNotATime) {
-  for (const std::string_view bad :
-       {"", "abc", "14:", ":05", "14:xx", "1:2:3:4", "-5", "1:-05", "nan", "inf", "14::05",
-        "1,5"}) {
+  for (const std::string_view bad : {"", "abc", "14:", ":05", "14:xx", "1:2:3:4", "-5", "1:-05",
+                                     "nan", "inf", "14::05", "1,5"}) {
     SCOPED_TRACE(bad);
     EXPECT_THAT(ParseDuration(bad),
                 StatusIs(StatusCode::kInvalidArgument,

@@ -146,6 +146,7 @@ struct NominationSpec {
 };
 
 struct CompetitionSpec {
+  std::string source_file = "competition.yaml";  // where it was read from, for problems
   std::string id;
   std::string name;
   std::string name_en;
