@@ -51,8 +51,10 @@ Prepared& Get(int contestants, Normalization normalization) {
   GenerateSyntheticMarks(c, p.options, [&](const MarkEvent& m) {
     PODIUM_CHECK(p.engine->Apply(m).ok());
     const int seat = *c.SeatOf(m.judge, m.item, m.contestant);
-    const size_t at = (static_cast<size_t>(m.contestant) * naive.items + c.item(m.item).trade_item) *
-                          naive.judges + seat;
+    const size_t at =
+        (static_cast<size_t>(m.contestant) * naive.items + c.item(m.item).trade_item) *
+            naive.judges +
+        seat;
     naive.marks[at] = m.value;
     naive.present[at] = 1;
   });
@@ -81,7 +83,8 @@ void BM_FullRecompute(benchmark::State& state) {
 }
 BENCHMARK(BM_FullRecompute)
     ->ArgsProduct({{10'000, 100'000, 1'000'000},
-                   {static_cast<int>(Normalization::kJudgeZScore), static_cast<int>(Normalization::kNone)},
+                   {static_cast<int>(Normalization::kJudgeZScore),
+                    static_cast<int>(Normalization::kNone)},
                    {1, 2}})
     ->ArgNames({"contestants", "normalization", "threads"})
     ->Unit(benchmark::kMillisecond);
@@ -95,7 +98,10 @@ void BM_FullRecompute_Naive(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_FullRecompute_Naive)
-    ->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->ArgNames({"contestants"})
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->ArgNames({"contestants"})
     ->Unit(benchmark::kMillisecond);
 
 // One judge enters (or changes) one mark, then the standings are updated:
@@ -115,8 +121,8 @@ void BM_NewMark(benchmark::State& state) {
     const int what = item(rng);
     const ItemIndex& index = c.item(what);
     const int judge = index.panel[who % index.panel.size()].judge;
-    const Status applied = p.engine->Apply(
-        MarkEvent{.contestant = who, .item = what, .judge = judge, .value = half_points(rng) * 0.5});
+    const Status applied = p.engine->Apply(MarkEvent{
+        .contestant = who, .item = what, .judge = judge, .value = half_points(rng) * 0.5});
     PODIUM_CHECK(applied.ok());
     const auto update = p.engine->Recompute();
     changed_rows += update.delta.changed_rows();
@@ -128,7 +134,8 @@ void BM_NewMark(benchmark::State& state) {
 }
 BENCHMARK(BM_NewMark)
     ->ArgsProduct({{10'000, 100'000, 1'000'000},
-                   {static_cast<int>(Normalization::kNone), static_cast<int>(Normalization::kJudgeZScore)},
+                   {static_cast<int>(Normalization::kNone),
+                    static_cast<int>(Normalization::kJudgeZScore)},
                    {1, 2}})
     ->ArgNames({"contestants", "normalization", "threads"})
     ->Unit(benchmark::kMicrosecond);

@@ -41,7 +41,8 @@ NaiveResult RunNaivePipeline(const NaiveInput& in) {
       for (int j = 0; j < judges; ++j) {
         if (!in.present[at(c, i, j)]) continue;
         double x = in.marks[at(c, i, j)];
-        if (in.zscore && count[j] >= 2 && sd[j] > 0) x = (x - mean[j]) / sd[j] * pooled_sd + pooled_mean;
+        if (in.zscore && count[j] >= 2 && sd[j] > 0)
+          x = (x - mean[j]) / sd[j] * pooled_sd + pooled_mean;
         row.push_back(std::clamp(x, 0.0, 20.0));
       }
       std::sort(row.begin(), row.end());
@@ -56,7 +57,8 @@ NaiveResult RunNaivePipeline(const NaiveInput& in) {
   std::vector<double> practical(n);
   for (int c = 0; c < n; ++c) {
     double theory = 0, prac = 0;
-    for (int i = 0; i < items; ++i) (in.item_event[i] == 0 ? theory : prac) += item_score[static_cast<size_t>(c) * items + i];
+    for (int i = 0; i < items; ++i)
+      (in.item_event[i] == 0 ? theory : prac) += item_score[static_cast<size_t>(c) * items + i];
     practical[c] = prac;
     out.totals[c] = 0.3 * theory + 0.7 * prac;
   }

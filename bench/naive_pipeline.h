@@ -13,10 +13,10 @@ struct NaiveInput {
   int contestants = 0;
   int items = 0;
   int judges = 0;
-  std::vector<double> marks;   // [contestant][item][judge]
-  std::vector<char> present;   // same shape
-  std::vector<int> item_event; // 0 = theory, 1 = practical
-  std::vector<int> team_of;    // per contestant
+  std::vector<double> marks;    // [contestant][item][judge]
+  std::vector<char> present;    // same shape
+  std::vector<int> item_event;  // 0 = theory, 1 = practical
+  std::vector<int> team_of;     // per contestant
   int teams = 0;
   bool zscore = true;
 };

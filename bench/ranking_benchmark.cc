@@ -16,7 +16,8 @@ KeyMatrix RandomKeys(int n, int tie_breaks, std::uint64_t seed) {
   KeyMatrix keys(n, 2 + tie_breaks);
   for (int i = 0; i < n; ++i) {
     keys(i, 0) = 2;
-    for (int k = 1; k < keys.cols(); ++k) keys(i, k) = ToKey(std::clamp(score(rng), 0.0, 100.0), 2, true);
+    for (int k = 1; k < keys.cols(); ++k)
+      keys(i, k) = ToKey(std::clamp(score(rng), 0.0, 100.0), 2, true);
   }
   return keys;
 }
@@ -29,7 +30,8 @@ void Load(Ranking& ranking, const KeyMatrix& keys) {
 }
 
 void BM_RankContestants(benchmark::State& state) {
-  const KeyMatrix keys = RandomKeys(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)), 1);
+  const KeyMatrix keys =
+      RandomKeys(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)), 1);
   Ranking ranking;
   Load(ranking, keys);
   for (auto _ : state) {
@@ -38,17 +40,22 @@ void BM_RankContestants(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_RankContestants)->ArgsProduct({{88, 1000, 100000, 1000000}, {1, 3}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RankContestants)
+    ->ArgsProduct({{88, 1000, 100000, 1000000}, {1, 3}})
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_RankContestants_Naive(benchmark::State& state) {
-  const KeyMatrix keys = RandomKeys(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)), 1);
+  const KeyMatrix keys =
+      RandomKeys(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)), 1);
   for (auto _ : state) {
     const std::vector<std::int32_t> order = SortByKeysNaive(keys);
     benchmark::DoNotOptimize(order.data());
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_RankContestants_Naive)->ArgsProduct({{88, 1000, 100000, 1000000}, {1, 3}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RankContestants_Naive)
+    ->ArgsProduct({{88, 1000, 100000, 1000000}, {1, 3}})
+    ->Unit(benchmark::kMicrosecond);
 
 // One contestant's total changes by a few points; ranks are fixed in place.
 void BM_UpdateOneContestant(benchmark::State& state) {
@@ -67,7 +74,11 @@ void BM_UpdateOneContestant(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_UpdateOneContestant)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_UpdateOneContestant)
+    ->Arg(1000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace podium::engine

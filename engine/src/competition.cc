@@ -55,10 +55,14 @@ bool IsMultipleOf(double x, double step) {
 
 std::string_view ContestantStatusName(ContestantStatus status) {
   switch (status) {
-    case ContestantStatus::kPresent: return "present";
-    case ContestantStatus::kAbsent: return "absent";
-    case ContestantStatus::kWithdrawn: return "withdrawn";
-    case ContestantStatus::kDisqualified: return "disqualified";
+    case ContestantStatus::kPresent:
+      return "present";
+    case ContestantStatus::kAbsent:
+      return "absent";
+    case ContestantStatus::kWithdrawn:
+      return "withdrawn";
+    case ContestantStatus::kDisqualified:
+      return "disqualified";
   }
   return "present";
 }
@@ -89,7 +93,8 @@ StatusOr<std::shared_ptr<const Competition>> Competition::Create(CompetitionSpec
   competition->Index(found);
   if (!found.empty()) {
     std::string message = found.front().ToString();
-    if (found.size() > 1) message += " (and " + std::to_string(found.size() - 1) + " more problems)";
+    if (found.size() > 1)
+      message += " (and " + std::to_string(found.size() - 1) + " more problems)";
     if (problems != nullptr) problems->insert(problems->end(), found.begin(), found.end());
     return InvalidArgumentError(std::move(message));
   }
@@ -143,14 +148,15 @@ std::optional<ResolvedKey> ResolveKey(const TradeSpec& trade, const TieBreakKey&
     *why = "no item " + Quote(path) + " (write EVENT.ITEM) in trade " + Quote(trade.id);
     return std::nullopt;
   }
-  *why = for_teams ? "team tie-break must be best-member or event:ID, not " + Quote(ref)
-                   : "tie-break must be event:ID, item:EVENT.ITEM, time or penalties, not " +
-                         Quote(ref);
+  *why = for_teams
+             ? "team tie-break must be best-member or event:ID, not " + Quote(ref)
+             : "tie-break must be event:ID, item:EVENT.ITEM, time or penalties, not " + Quote(ref);
   return std::nullopt;
 }
 
 // The value of a named roster column for a contestant ("" if blank).
-std::string ColumnValue(const Roster& roster, const Contestant& c, int field, std::string_view name) {
+std::string ColumnValue(const Roster& roster, const Contestant& c, int field,
+                        std::string_view name) {
   if (name == "organization") return c.organization;
   if (name == "team") return c.team;
   if (name == "trade") return c.trade;
@@ -272,8 +278,9 @@ void Competition::Index(std::vector<Problem>& problems) {
       for (const ItemSpec& item : event.items) {
         const std::string item_at = where + " item " + Quote(event.id + "." + item.id);
         if (!IsValidId(item.id) || !item_ids.insert(item.id).second) {
-          spec_sink.Add(item.source, item_at + ": id must be unique in its event and use only "
-                                               "a-z 0-9 - _ .");
+          spec_sink.Add(item.source, item_at +
+                                         ": id must be unique in its event and use only "
+                                         "a-z 0-9 - _ .");
         }
         if (!(item.max > 0)) spec_sink.Add(item.source, item_at + ": max must be positive");
         if (!(item.step > 0)) {
@@ -284,8 +291,9 @@ void Competition::Index(std::vector<Problem>& problems) {
                                            " is not a multiple of step " +
                                            std::to_string(item.step));
           } else if (item.max / item.step > kMaxStepsPerItem) {
-            spec_sink.Add(item.source, item_at + ": step is too fine (at most 1,000,000 steps "
-                                                 "from 0 to max)");
+            spec_sink.Add(item.source, item_at +
+                                           ": step is too fine (at most 1,000,000 steps "
+                                           "from 0 to max)");
           }
         }
         if (!(item.weight >= 0)) spec_sink.Add(item.source, item_at + ": weight must be >= 0");
@@ -329,8 +337,9 @@ void Competition::Index(std::vector<Problem>& problems) {
         item_index.ref = trade.id + ":" + event.id + "." + item.id;
         if (item.marking == Marking::kMeasurement &&
             item_index.normalization != Normalization::kNone) {
-          spec_sink.Add(item.source, item_at + ": a measurement has one value per contestant; "
-                                               "judge normalization needs a judgement panel");
+          spec_sink.Add(item.source, item_at +
+                                         ": a measurement has one value per contestant; "
+                                         "judge normalization needs a judgement panel");
         }
         const int global = static_cast<int>(items_.size());
         items_.push_back(std::move(item_index));
@@ -342,15 +351,17 @@ void Competition::Index(std::vector<Problem>& problems) {
     for (size_t s = 0; s < trade.stages.size(); ++s) {
       const double sum = stage_weight[s] + trade.stages[s].carry;
       if (std::abs(sum - 100) > kWeightTolerance) {
-        spec_sink.Add(trade.stages.size() > 1 ? trade.stages[s].source : trade.source,
-                      where + (trade.stages.size() > 1 ? " stage " + Quote(trade.stages[s].id)
-                                                       : std::string()) +
-                          ": event weights" + (trade.stages[s].carry > 0 ? " + carry" : "") +
-                          " sum to " + FormatNumber(sum) + ", must be 100");
+        spec_sink.Add(
+            trade.stages.size() > 1 ? trade.stages[s].source : trade.source,
+            where +
+                (trade.stages.size() > 1 ? " stage " + Quote(trade.stages[s].id) : std::string()) +
+                ": event weights" + (trade.stages[s].carry > 0 ? " + carry" : "") + " sum to " +
+                FormatNumber(sum) + ", must be 100");
       }
     }
     if (trade.total_standardize.enabled && !(trade.total_standardize.spread > 0)) {
-      spec_sink.Add(trade.total_standardize.source, where + ": standardize spread must be positive");
+      spec_sink.Add(trade.total_standardize.source,
+                    where + ": standardize spread must be positive");
     }
 
     // Ranking and teams.
@@ -415,11 +426,11 @@ void Competition::Index(std::vector<Problem>& problems) {
     if (contestant.bib.empty()) {
       contestant_sink.Add(contestant.source, "bib is empty");
     } else if (!contestant_by_bib_.emplace(contestant.bib, static_cast<int>(c)).second) {
-      contestant_sink.Add(contestant.source,
-                          "bib " + Quote(contestant.bib) + " is used twice (line " +
-                              std::to_string(roster_.contestants[contestant_by_bib_[contestant.bib]]
-                                                 .source.line) +
-                              ")");
+      contestant_sink.Add(
+          contestant.source,
+          "bib " + Quote(contestant.bib) + " is used twice (line " +
+              std::to_string(roster_.contestants[contestant_by_bib_[contestant.bib]].source.line) +
+              ")");
     }
     if (contestant.name.empty()) {
       contestant_sink.Add(contestant.source, "bib " + Quote(contestant.bib) + ": name is empty");
@@ -463,10 +474,10 @@ void Competition::Index(std::vector<Problem>& problems) {
       judge_sink.Add(judge.source, "judge id " + Quote(judge.id) + " is used twice");
     }
     for (const Assignment& a : judge.assignments) {
-      const std::string what =
-          a.event.empty() ? (a.item.empty() ? "*" : a.item)
-                          : a.event + "." + (a.item.empty() ? "*" : a.item);
-      const std::string at = "judge " + Quote(judge.id) + " assignment " + Quote(a.trade + ":" + what);
+      const std::string what = a.event.empty() ? (a.item.empty() ? "*" : a.item)
+                                               : a.event + "." + (a.item.empty() ? "*" : a.item);
+      const std::string at =
+          "judge " + Quote(judge.id) + " assignment " + Quote(a.trade + ":" + what);
       const auto trade = trade_by_id_.find(a.trade);
       if (trade == trade_by_id_.end()) {
         judge_sink.Add(judge.source, at + ": no trade " + Quote(a.trade));
@@ -481,7 +492,8 @@ void Competition::Index(std::vector<Problem>& problems) {
         // A bare item name must be unique in the trade, as in scores.csv.
         std::vector<std::string> events;
         for (const int g : index.items) {
-          if (items_[g].spec->id == a.item) events.push_back(index.events[items_[g].event].spec->id);
+          if (items_[g].spec->id == a.item)
+            events.push_back(index.events[items_[g].event].spec->id);
         }
         if (events.size() > 1) {
           std::string choices;
@@ -501,8 +513,9 @@ void Competition::Index(std::vector<Problem>& problems) {
         if (!a.event.empty() && event.id != a.event) continue;
         if (!a.item.empty() && item.spec->id != a.item) continue;
         ++matched;
-        auto seat = std::find_if(item.panel.begin(), item.panel.end(),
-                                 [&](const PanelSeat& s) { return s.judge == static_cast<int>(j); });
+        auto seat = std::find_if(item.panel.begin(), item.panel.end(), [&](const PanelSeat& s) {
+          return s.judge == static_cast<int>(j);
+        });
         if (seat == item.panel.end()) {
           item.panel.push_back({static_cast<int>(j), {}});
           seat = item.panel.end() - 1;
@@ -621,8 +634,8 @@ void Competition::Index(std::vector<Problem>& problems) {
     }
     for (const std::string& field : rule->FieldNames()) {
       static const std::set<std::string> kStandingFields = {
-          "rank", "total", "award", "status", "trade", "team_rank",
-          "bib",  "name",  "team",  "organization"};
+          "rank",      "total", "award", "status", "trade",
+          "team_rank", "bib",   "name",  "team",   "organization"};
       if (kStandingFields.count(field) || field_index(field) >= 0) continue;
       bool known = false;
       for (const int t : compiled.trades) {
@@ -635,7 +648,8 @@ void Competition::Index(std::vector<Problem>& problems) {
         spec_sink.Add(nomination.source,
                       at + ": unknown field " + Quote(field) +
                           " (use rank, total, award, status, trade, team_rank, event.ID "
-                          "or a column of " + roster_.contestants_file + ")");
+                          "or a column of " +
+                          roster_.contestants_file + ")");
       }
     }
     compiled.rule = std::move(*rule);
@@ -717,8 +731,8 @@ StatusOr<int> Competition::SeatOf(int judge, int item, int contestant) const {
       }
     }
     return PermissionDeniedError("judge " + Quote(roster_.judges[judge].id) +
-                                 " is assigned to item " + Quote(index.ref) +
-                                 " but not to bib " + Quote(bib));
+                                 " is assigned to item " + Quote(index.ref) + " but not to bib " +
+                                 Quote(bib));
   }
   return PermissionDeniedError("judge " + Quote(roster_.judges[judge].id) +
                                " is not assigned to item " + Quote(index.ref));

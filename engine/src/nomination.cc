@@ -36,7 +36,8 @@ class RuleParser final {
   Status Parse() {
     PODIUM_ASSIGN_OR_RETURN(rule_.root_, ParseOr());
     SkipSpace();
-    if (pos_ != text_.size()) return Error("unexpected text '" + std::string(text_.substr(pos_)) + "'");
+    if (pos_ != text_.size())
+      return Error("unexpected text '" + std::string(text_.substr(pos_)) + "'");
     return OkStatus();
   }
 
@@ -145,7 +146,8 @@ class RuleParser final {
       size_t end = pos_ + 1;
       while (end < text_.size()) {
         const char d = text_[end];
-        const bool exponent_sign = (d == '-' || d == '+') && (text_[end - 1] == 'e' || text_[end - 1] == 'E');
+        const bool exponent_sign =
+            (d == '-' || d == '+') && (text_[end - 1] == 'e' || text_[end - 1] == 'E');
         if (!std::isdigit(static_cast<unsigned char>(d)) && d != '.' && d != 'e' && d != 'E' &&
             !exponent_sign) {
           break;
@@ -202,19 +204,26 @@ bool NominationRule::Matches(const RuleFields& fields) const {
 RuleValue NominationRule::Operand(int node, const RuleFields& fields) const {
   const Node& n = nodes_[node];
   switch (n.op) {
-    case Op::kNumber: return n.number;
-    case Op::kString: return n.text;
-    default: return fields.Get(n.text);
+    case Op::kNumber:
+      return n.number;
+    case Op::kString:
+      return n.text;
+    default:
+      return fields.Get(n.text);
   }
 }
 
 bool NominationRule::Eval(int node, const RuleFields& fields) const {
   const Node& n = nodes_[node];
   switch (n.op) {
-    case Op::kOr: return Eval(n.left, fields) || Eval(n.right, fields);
-    case Op::kAnd: return Eval(n.left, fields) && Eval(n.right, fields);
-    case Op::kNot: return !Eval(n.left, fields);
-    default: break;
+    case Op::kOr:
+      return Eval(n.left, fields) || Eval(n.right, fields);
+    case Op::kAnd:
+      return Eval(n.left, fields) && Eval(n.right, fields);
+    case Op::kNot:
+      return !Eval(n.left, fields);
+    default:
+      break;
   }
   const RuleValue a = Operand(n.left, fields);
   const RuleValue b = Operand(n.right, fields);
@@ -233,13 +242,20 @@ bool NominationRule::Eval(int node, const RuleFields& fields) const {
     cmp = std::get<std::string>(a).compare(std::get<std::string>(b));
   }
   switch (n.op) {
-    case Op::kEq: return cmp == 0;
-    case Op::kNe: return cmp != 0;
-    case Op::kLt: return cmp < 0;
-    case Op::kLe: return cmp <= 0;
-    case Op::kGt: return cmp > 0;
-    case Op::kGe: return cmp >= 0;
-    default: return false;
+    case Op::kEq:
+      return cmp == 0;
+    case Op::kNe:
+      return cmp != 0;
+    case Op::kLt:
+      return cmp < 0;
+    case Op::kLe:
+      return cmp <= 0;
+    case Op::kGt:
+      return cmp > 0;
+    case Op::kGe:
+      return cmp >= 0;
+    default:
+      return false;
   }
 }
 

@@ -94,9 +94,12 @@ JudgeAdjustment RobustAdjustment(const ItemMarks& marks) {
 
 JudgeAdjustment ComputeAdjustment(Normalization normalization, const ItemMarks& marks) {
   switch (normalization) {
-    case Normalization::kJudgeZScore: return ZScoreAdjustment(marks);
-    case Normalization::kJudgeRobust: return RobustAdjustment(marks);
-    case Normalization::kNone: break;
+    case Normalization::kJudgeZScore:
+      return ZScoreAdjustment(marks);
+    case Normalization::kJudgeRobust:
+      return RobustAdjustment(marks);
+    case Normalization::kNone:
+      break;
   }
   return JudgeAdjustment::Identity(marks.columns());
 }
@@ -137,8 +140,8 @@ void Standardize(const Standardization& standardization,
     return;
   }
   const double factor = scale > 0 ? standardization.spread / scale : 0.0;
-  values.array() = include.select(standardization.centre + factor * (values.array() - location),
-                                  values.array());
+  values.array() =
+      include.select(standardization.centre + factor * (values.array() - location), values.array());
 }
 
 }  // namespace podium::engine

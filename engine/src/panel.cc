@@ -54,10 +54,13 @@ RowMarks SortedRow(const ItemMarks& marks, const JudgeAdjustment& adjustment,
 // How many marks the rule drops from each end of `n` sorted marks.
 int DroppedPerEnd(const PanelParams& params, int n) {
   switch (params.rule) {
-    case PanelRule::kTrimmed: return std::min(params.trim, (n - 1) / 2);
-    case PanelRule::kMedian: return (n - 1) / 2;
+    case PanelRule::kTrimmed:
+      return std::min(params.trim, (n - 1) / 2);
+    case PanelRule::kMedian:
+      return (n - 1) / 2;
     case PanelRule::kMean:
-    case PanelRule::kJudgement03: return 0;
+    case PanelRule::kJudgement03:
+      return 0;
   }
   return 0;
 }
@@ -167,9 +170,9 @@ void AggregatePanel(const ItemMarks& marks, const JudgeAdjustment& adjustment,
     present_columns += plan.all_present ? 1 : 0;
     all_identity = all_identity && plan.identity;
   }
-  const bool sum_min_max =
-      params.rule == PanelRule::kMean || params.rule == PanelRule::kJudgement03 ||
-      (params.rule == PanelRule::kTrimmed && params.trim == 1);
+  const bool sum_min_max = params.rule == PanelRule::kMean ||
+                           params.rule == PanelRule::kJudgement03 ||
+                           (params.rule == PanelRule::kTrimmed && params.trim == 1);
   Accumulators acc;
   for (int b = first; b < first + count; b += kBlock) {
     const int len = std::min(kBlock, first + count - b);
@@ -186,13 +189,15 @@ void AggregatePanel(const ItemMarks& marks, const JudgeAdjustment& adjustment,
     const Block& raw_hi = all_identity ? acc.hi : acc.raw_hi;
     Block result;
     if (params.rule == PanelRule::kTrimmed && params.trim == 1) {
-      result = (acc.n >= 3).select((acc.sum - acc.lo - acc.hi) / (acc.n - 2),
-                                   (acc.n > 0).select(acc.sum / acc.n, 0.0));
+      result = (acc.n >= 3)
+                   .select((acc.sum - acc.lo - acc.hi) / (acc.n - 2),
+                           (acc.n > 0).select(acc.sum / acc.n, 0.0));
     } else if (sum_min_max) {
       result = (acc.n > 0).select(acc.sum / acc.n, 0.0);
     } else {
       result.resize(len);
-      for (int i = 0; i < len; ++i) result(i) = AggregateSortedRow(marks, adjustment, params, b + i);
+      for (int i = 0; i < len; ++i)
+        result(i) = AggregateSortedRow(marks, adjustment, params, b + i);
     }
     out.score.segment(b, len) = (result * params.score_scale).matrix();
     out.marks.segment(b, len) = acc.n.min(255.0).cast<std::uint8_t>();
@@ -212,8 +217,8 @@ std::vector<SeatMark> ExplainPanel(const ItemMarks& marks, const JudgeAdjustment
     SeatMark seat{.column = c,
                   .raw = marks.value(row, c),
                   .adjusted = AdjustedMark(marks, adjustment, params, row, c)};
-    const auto at = std::find(sorted.columns.begin(), sorted.columns.end(), c) -
-                    sorted.columns.begin();
+    const auto at =
+        std::find(sorted.columns.begin(), sorted.columns.end(), c) - sorted.columns.begin();
     seat.dropped = at < drop || at >= n - drop;
     seats.push_back(seat);
   }

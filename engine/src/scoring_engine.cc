@@ -34,7 +34,8 @@ ScoringEngine::ScoringEngine(std::shared_ptr<const Competition> competition)
     trades_.push_back(std::make_unique<TradeScores>(*competition_, t));
   }
   competition_teams_.resize(competition_->competition_teams().size());
-  for (size_t t = 0; t < competition_teams_.size(); ++t) competition_teams_[t].team = static_cast<int>(t);
+  for (size_t t = 0; t < competition_teams_.size(); ++t)
+    competition_teams_[t].team = static_cast<int>(t);
   const MedalTallySpec& tally = competition_->spec().medal_tally;
   medal_tally_.resize(competition_->tally_groups().size());
   for (size_t g = 0; g < medal_tally_.size(); ++g) {
@@ -70,8 +71,8 @@ Status ScoringEngine::Validate(const Event& event) const {
     }
     if (c.item(item).trade != c.trade_of(contestant)) {
       return InvalidArgumentError("bib " + Quote(c.contestant(contestant).bib) + " competes in " +
-                                  Quote(c.contestant(contestant).trade) + ", not in the trade of item " +
-                                  Quote(c.item(item).ref));
+                                  Quote(c.contestant(contestant).trade) +
+                                  ", not in the trade of item " + Quote(c.item(item).ref));
     }
     return c.SeatOf(judge, item, contestant);
   };
@@ -135,7 +136,8 @@ Status ScoringEngine::Validate(const Event& event) const {
           PODIUM_RETURN_IF_ERROR(check_contestant(e.contestant));
           if (static_cast<int>(e.status) < 0 ||
               static_cast<int>(e.status) > static_cast<int>(ContestantStatus::kDisqualified)) {
-            return InvalidArgumentError("status must be present, absent, withdrawn or disqualified");
+            return InvalidArgumentError(
+                "status must be present, absent, withdrawn or disqualified");
           }
           return OkStatus();
         } else {
@@ -154,10 +156,10 @@ Status ScoringEngine::Validate(const Event& event) const {
           const int recorded =
               trade.PenaltyCount(c.row_of(e.contestant), c.item(e.item).trade_item, e.penalty);
           if (recorded + e.count < 0) {
-            return FailedPreconditionError(
-                "bib " + Quote(c.contestant(e.contestant).bib) + " penalty " +
-                Quote(spec.penalties[e.penalty].id) + ": cannot revoke " +
-                std::to_string(-e.count) + ", only " + std::to_string(recorded) + " recorded");
+            return FailedPreconditionError("bib " + Quote(c.contestant(e.contestant).bib) +
+                                           " penalty " + Quote(spec.penalties[e.penalty].id) +
+                                           ": cannot revoke " + std::to_string(-e.count) +
+                                           ", only " + std::to_string(recorded) + " recorded");
           }
           return OkStatus();
         }
@@ -254,9 +256,8 @@ ScoringEngine::Update ScoringEngine::Publish(bool full) {
   }
   next->competition_teams = competition_teams_;
   std::vector<MedalRow> tally = medal_tally_;
-  std::stable_sort(tally.begin(), tally.end(), [](const MedalRow& a, const MedalRow& b) {
-    return a.rank < b.rank;
-  });
+  std::stable_sort(tally.begin(), tally.end(),
+                   [](const MedalRow& a, const MedalRow& b) { return a.rank < b.rank; });
   next->medal_tally = std::move(tally);
   std::vector<TeamRow> teams = competition_teams_;
   std::stable_sort(teams.begin(), teams.end(), [](const TeamRow& a, const TeamRow& b) {

@@ -14,11 +14,11 @@ namespace {
 constexpr double kItemMax = 20;
 constexpr double kItemStep = 0.5;
 
-constexpr std::array<const char*, 24> kSurnames = {
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙",
-    "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋"};
+constexpr std::array<const char*, 24> kSurnames = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵",
+                                                   "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+                                                   "何", "高", "林", "罗", "郑", "梁", "谢", "宋"};
 constexpr std::array<const char*, 24> kGiven = {
-    "伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰",
+    "伟", "芳", "娜", "敏",   "静", "强", "磊",   "军",   "洋",   "勇",   "艳", "杰",
     "涛", "明", "超", "秀英", "华", "慧", "建国", "志强", "晓东", "海燕", "婷", "鹏"};
 
 std::string Padded(const char* prefix, int number, int width) {
@@ -74,8 +74,8 @@ SyntheticDefinition MakeSyntheticDefinition(const SyntheticOptions& options) {
                     {.id = "third", .name = "三等奖", .by = AwardBy::kShare, .share = 30}};
     spec.trades.push_back(std::move(trade));
   }
-  spec.medal_tally = {.enabled = true, .group_by = "organization",
-                      .medals = {"first", "second", "third"}};
+  spec.medal_tally = {
+      .enabled = true, .group_by = "organization", .medals = {"first", "second", "third"}};
 
   Roster& roster = out.roster;
   roster.contestants.reserve(options.contestants);
@@ -94,7 +94,8 @@ SyntheticDefinition MakeSyntheticDefinition(const SyntheticOptions& options) {
     for (int i = 0; i < options.items; ++i) {
       for (int j = 0; j < options.judges; ++j) {
         Judge judge;
-        judge.id = Padded(("J" + std::to_string(t + 1) + "-").c_str(), i * options.judges + j + 1, 3);
+        judge.id =
+            Padded(("J" + std::to_string(t + 1) + "-").c_str(), i * options.judges + j + 1, 3);
         judge.name = "裁判" + judge.id;
         judge.assignments.push_back({.trade = TradeId(t), .item = Padded("item-", i + 1, 2)});
         roster.judges.push_back(std::move(judge));
@@ -119,8 +120,8 @@ void GenerateSyntheticMarks(const Competition& competition, const SyntheticOptio
       const double difficulty = (index.trade_item % 3) - 1.0;
       for (const PanelSeat& seat : index.panel) {
         if (options.fill < 1 && uniform(rng) >= options.fill) continue;
-        const double raw = ability - difficulty + severity[seat.judge] +
-                           options.mark_noise_sd * normal(rng);
+        const double raw =
+            ability - difficulty + severity[seat.judge] + options.mark_noise_sd * normal(rng);
         const double mark = std::clamp(std::round(raw / kItemStep) * kItemStep, 0.0, kItemMax);
         emit(MarkEvent{.contestant = c, .item = item, .judge = seat.judge, .value = mark});
       }

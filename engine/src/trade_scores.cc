@@ -41,16 +41,15 @@ TradeScores::TradeScores(const Competition& competition, int trade)
   for (const int g : index_.items) {
     const ItemIndex& item = competition.item(g);
     const PanelParams params = PanelParams::For(*item.spec);
-    const double step = item.spec->rule == PanelRule::kJudgement03 &&
-                                item.spec->marking == Marking::kJudgement
-                            ? 1.0
-                            : item.spec->step;
+    const double step =
+        item.spec->rule == PanelRule::kJudgement03 && item.spec->marking == Marking::kJudgement
+            ? 1.0
+            : item.spec->step;
     marks_.emplace_back(n_, item.columns(), step);
     params_.push_back(params);
     adjustment_.push_back(JudgeAdjustment::Identity(item.columns()));
     item_event_.push_back(item.event);
-    item_expected_.push_back(item.spec->marking == Marking::kJudgement ? item.spec->panel_size
-                                                                        : 1);
+    item_expected_.push_back(item.spec->marking == Marking::kJudgement ? item.spec->panel_size : 1);
   }
   item_score_.setZero(n_, num_items_);
   mark_count_.setZero(n_, num_items_);
@@ -137,7 +136,8 @@ void TradeScores::AddPenalty(int row, int trade_item, int penalty, int count) {
        it != penalty_count_.end() && std::get<0>(it->first) == row; ++it) {
     const int item = std::get<1>(it->first);
     const ItemSpec& spec = *competition_.item(index_.items[item]).spec;
-    penalty_points_(row, item_event_[item]) += it->second * spec.penalties[std::get<2>(it->first)].points;
+    penalty_points_(row, item_event_[item]) +=
+        it->second * spec.penalties[std::get<2>(it->first)].points;
   }
   dirty_rows_.push_back(row);
   dirty_ = true;
@@ -155,7 +155,8 @@ std::vector<std::pair<int, int>> TradeScores::RowChunks() const {
   const int workers = runner_->concurrency();
   const int chunk = std::max(kMinChunk, (n_ + 4 * workers - 1) / (4 * workers));
   std::vector<std::pair<int, int>> chunks;
-  for (int first = 0; first < n_; first += chunk) chunks.emplace_back(first, std::min(n_, first + chunk));
+  for (int first = 0; first < n_; first += chunk)
+    chunks.emplace_back(first, std::min(n_, first + chunk));
   return chunks;
 }
 
@@ -169,8 +170,7 @@ void TradeScores::RunTasks(int count, const std::function<void(int)>& task) cons
 
 void TradeScores::ForEachRowChunk(const std::function<void(int, int)>& fn) const {
   const auto chunks = RowChunks();
-  RunTasks(static_cast<int>(chunks.size()),
-           [&](int c) { fn(chunks[c].first, chunks[c].second); });
+  RunTasks(static_cast<int>(chunks.size()), [&](int c) { fn(chunks[c].first, chunks[c].second); });
 }
 
 void TradeScores::ComputeEventRow(int event, int row) {
@@ -267,12 +267,18 @@ void TradeScores::ComputeStagesAll() {
 
 double TradeScores::RowKeyValue(const ResolvedKey& key, int row) const {
   switch (key.kind) {
-    case KeyKind::kEvent: return event_score_(row, key.index);
-    case KeyKind::kItem: return item_score_(row, key.index);
-    case KeyKind::kTime: return time_total_(row);
-    case KeyKind::kPenalties: return penalty_points_.row(row).sum();
-    case KeyKind::kTotal: return stage_total_(row, stage_reached_[row]);
-    case KeyKind::kBestMember: break;
+    case KeyKind::kEvent:
+      return event_score_(row, key.index);
+    case KeyKind::kItem:
+      return item_score_(row, key.index);
+    case KeyKind::kTime:
+      return time_total_(row);
+    case KeyKind::kPenalties:
+      return penalty_points_.row(row).sum();
+    case KeyKind::kTotal:
+      return stage_total_(row, stage_reached_[row]);
+    case KeyKind::kBestMember:
+      break;
   }
   return 0;
 }
@@ -283,10 +289,11 @@ void TradeScores::ComputeKeys(int row, std::int64_t* keys) const {
     keys[0] = kGroupPresent + stage_reached_[row];
   } else {
     keys[0] = competition_.spec().status_placement == StatusPlacement::kLast ? kGroupLast
-                                                                              : kGroupExcluded;
+                                                                             : kGroupExcluded;
   }
   keys[1] = ToKey(stage_total_(row, stage_reached_[row]), precision_, true);
-  for (size_t k = 0; k < index_.tie_break.size(); ++k) keys[2 + k] = TieBreakKey(index_.tie_break[k], row);
+  for (size_t k = 0; k < index_.tie_break.size(); ++k)
+    keys[2 + k] = TieBreakKey(index_.tie_break[k], row);
 }
 
 std::int64_t TradeScores::TieBreakKey(const ResolvedKey& key, int row) const {
@@ -313,9 +320,15 @@ void TradeScores::ComputeAwardCutoffs() {
       double rounded = 0;
       switch (tier.rounding) {
         // Snap float noise first: 10% of 40 is 4 places, not 3.9999.
-        case ShareRounding::kFloor: rounded = std::floor(places + 1e-9); break;
-        case ShareRounding::kRound: rounded = std::round(places); break;
-        case ShareRounding::kCeil: rounded = std::ceil(places - 1e-9); break;
+        case ShareRounding::kFloor:
+          rounded = std::floor(places + 1e-9);
+          break;
+        case ShareRounding::kRound:
+          rounded = std::round(places);
+          break;
+        case ShareRounding::kCeil:
+          rounded = std::ceil(places - 1e-9);
+          break;
       }
       cumulative += static_cast<std::int64_t>(rounded);
     } else {
@@ -517,8 +530,8 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   SortUnique(rows);
 
   // 2. Events. Standardization couples every row of the event.
-  bool all_rows = full || structure_dirty_ || num_stages_ > 1 ||
-                  index_.spec->total_standardize.enabled;
+  bool all_rows =
+      full || structure_dirty_ || num_stages_ > 1 || index_.spec->total_standardize.enabled;
   bool standardized = num_stages_ > 1 || index_.spec->total_standardize.enabled;
   for (int e = 0; e < num_events_; ++e) {
     if (index_.events[e].spec->standardize.enabled && !rows.empty()) event_all[e] = 1;
@@ -596,7 +609,8 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   // published values changed.
   std::vector<int> published_rows;
   published_rows.reserve(delta.rows.size());
-  for (const StandingRow& row : delta.rows) published_rows.push_back(competition_.row_of(row.contestant));
+  for (const StandingRow& row : delta.rows)
+    published_rows.push_back(competition_.row_of(row.contestant));
   RecomputeTeams(full, published_rows, delta);
 }
 
@@ -619,7 +633,8 @@ void TradeScores::ComputeTeam(int team, std::int64_t* keys) {
   auto aggregate = [&](auto value_of) {
     double sum = 0;
     for (const int r : members) sum += value_of(r);
-    if (spec.rule == TeamRule::kMean && !members.empty()) sum /= static_cast<double>(members.size());
+    if (spec.rule == TeamRule::kMean && !members.empty())
+      sum /= static_cast<double>(members.size());
     return sum;
   };
   TeamRow& row = team_rows_[team];
@@ -731,36 +746,36 @@ TradeStandings TradeScores::Publish(const TradeStandings* previous) {
     out.event_scores_ = std::move(events).Build();
   }
   // Order, rank and position by leaderboard position: only re-ranked spans.
-  auto publish_order = [&](const Ranking& ranking, const std::vector<RankSpan>& spans, int size,
-                           const ChunkedArray<std::int32_t>* order_before,
-                           const ChunkedArray<std::int32_t>* rank_before,
-                           const ChunkedArray<std::int32_t>* position_before,
-                           ChunkedArray<std::int32_t>& order_out, ChunkedArray<std::int32_t>& rank_out,
-                           ChunkedArray<std::int32_t>& position_out) {
-    const auto n = static_cast<std::size_t>(size);
-    auto order = fresh ? ChunkedArray<std::int32_t>::Builder(n)
-                       : ChunkedArray<std::int32_t>::Builder(*order_before);
-    auto rank = fresh ? ChunkedArray<std::int32_t>::Builder(n)
-                      : ChunkedArray<std::int32_t>::Builder(*rank_before);
-    auto position = fresh ? ChunkedArray<std::int32_t>::Builder(n)
-                          : ChunkedArray<std::int32_t>::Builder(*position_before);
-    auto write = [&](int p) {
-      const int entry = ranking.at(p);
-      order.Set(p, entry);
-      rank.Set(p, ranking.rank(entry));
-      position.Set(entry, p);
-    };
-    if (fresh) {
-      for (int p = 0; p < size; ++p) write(p);
-    } else {
-      for (const RankSpan& span : spans) {
-        for (int p = span.first; p <= span.last; ++p) write(p);
-      }
-    }
-    order_out = std::move(order).Build();
-    rank_out = std::move(rank).Build();
-    position_out = std::move(position).Build();
-  };
+  auto publish_order =
+      [&](const Ranking& ranking, const std::vector<RankSpan>& spans, int size,
+          const ChunkedArray<std::int32_t>* order_before,
+          const ChunkedArray<std::int32_t>* rank_before,
+          const ChunkedArray<std::int32_t>* position_before, ChunkedArray<std::int32_t>& order_out,
+          ChunkedArray<std::int32_t>& rank_out, ChunkedArray<std::int32_t>& position_out) {
+        const auto n = static_cast<std::size_t>(size);
+        auto order = fresh ? ChunkedArray<std::int32_t>::Builder(n)
+                           : ChunkedArray<std::int32_t>::Builder(*order_before);
+        auto rank = fresh ? ChunkedArray<std::int32_t>::Builder(n)
+                          : ChunkedArray<std::int32_t>::Builder(*rank_before);
+        auto position = fresh ? ChunkedArray<std::int32_t>::Builder(n)
+                              : ChunkedArray<std::int32_t>::Builder(*position_before);
+        auto write = [&](int p) {
+          const int entry = ranking.at(p);
+          order.Set(p, entry);
+          rank.Set(p, ranking.rank(entry));
+          position.Set(entry, p);
+        };
+        if (fresh) {
+          for (int p = 0; p < size; ++p) write(p);
+        } else {
+          for (const RankSpan& span : spans) {
+            for (int p = span.first; p <= span.last; ++p) write(p);
+          }
+        }
+        order_out = std::move(order).Build();
+        rank_out = std::move(rank).Build();
+        position_out = std::move(position).Build();
+      };
   publish_order(ranking_, order_spans_, n_, previous ? &previous->order_ : nullptr,
                 previous ? &previous->rank_at_ : nullptr,
                 previous ? &previous->position_of_ : nullptr, out.order_, out.rank_at_,
@@ -833,9 +848,8 @@ Explanation TradeScores::Explain(int row) const {
     out.events.push_back(std::move(ex));
   }
   for (int s = 0; s <= stage_reached_[row]; ++s) {
-    ExplainedStage stage{.stage = s,
-                         .raw_total = stage_raw_(row, s),
-                         .total = stage_total_(row, s)};
+    ExplainedStage stage{
+        .stage = s, .raw_total = stage_raw_(row, s), .total = stage_total_(row, s)};
     if (s > 0) stage.carried = index_.spec->stages[s].carry / 100 * stage_total_(row, s - 1);
     stage.stage_rank = num_stages_ > 1 ? stage_rank_(row, s) : ranking_.rank(row);
     stage.advanced = s < stage_reached_[row];

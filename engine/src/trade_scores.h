@@ -93,9 +93,9 @@ class TradeScores final {
   void PublishAllRows(TradeDelta& delta);
   // What a recompute changed, found row by row (mergeable across chunks).
   struct RowChanges {
-    std::vector<int> moved;             // rows whose ranking keys changed
-    std::vector<std::int64_t> keys;     // their new keys, num_keys each
-    std::vector<int> events_changed;    // rows whose published event scores changed
+    std::vector<int> moved;           // rows whose ranking keys changed
+    std::vector<std::int64_t> keys;   // their new keys, num_keys each
+    std::vector<int> events_changed;  // rows whose published event scores changed
   };
   void CollectChanges(int row, RowChanges& out) const;
   // Re-ranks the moved rows and publishes what changed. `rows` were
@@ -124,9 +124,9 @@ class TradeScores final {
   std::vector<JudgeAdjustment> adjustment_;
   std::vector<int> item_event_;
   std::vector<int> item_expected_;  // marks expected per contestant
-  ScoreMatrix item_score_;                                        // n x items
+  ScoreMatrix item_score_;          // n x items
   Eigen::Array<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> mark_count_;  // n x items
-  Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> flagged_;    // n x items
+  Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> flagged_;             // n x items
 
   // Penalties and time.
   std::map<std::tuple<int, int, int>, int> penalty_count_;  // (row, item, penalty) -> count
@@ -136,10 +136,10 @@ class TradeScores final {
   std::vector<char> has_time_;  // any time recorded for the row
 
   // Events, stages, totals.
-  ScoreMatrix event_raw_;    // n x events, before standardization
-  ScoreMatrix event_score_;  // n x events
-  ScoreMatrix stage_raw_;    // n x stages
-  ScoreMatrix stage_total_;  // n x stages
+  ScoreMatrix event_raw_;       // n x events, before standardization
+  ScoreMatrix event_score_;     // n x events
+  ScoreMatrix stage_raw_;       // n x stages
+  ScoreMatrix stage_total_;     // n x stages
   Eigen::MatrixXi stage_rank_;  // n x stages (multi-stage trades)
   std::vector<std::int8_t> stage_reached_;
   std::vector<ContestantStatus> status_;

@@ -300,7 +300,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       {"validate", Validate, {"encoding", "scores"}},
       {"score", Score, {"encoding", "scores", "format", "trade"}},
       {"explain", Explain, {"encoding", "scores"}},
-      {"generate", Generate,
+      {"generate",
+       Generate,
        {"out", "contestants", "trades", "items", "judges", "team-size", "fill", "seed",
         "normalization"}},
   };

@@ -1,9 +1,8 @@
 #include "server/cli/standings_output.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "podium/engine/rounding.h"
@@ -24,10 +23,14 @@ double Published(double value, int precision) { return engine::RoundScore(value,
 
 std::string StatusLabel(engine::ContestantStatus status) {
   switch (status) {
-    case engine::ContestantStatus::kPresent: return "";
-    case engine::ContestantStatus::kAbsent: return "缺考 absent";
-    case engine::ContestantStatus::kWithdrawn: return "弃赛 withdrawn";
-    case engine::ContestantStatus::kDisqualified: return "取消资格 disqualified";
+    case engine::ContestantStatus::kPresent:
+      return "";
+    case engine::ContestantStatus::kAbsent:
+      return "缺考 absent";
+    case engine::ContestantStatus::kWithdrawn:
+      return "弃赛 withdrawn";
+    case engine::ContestantStatus::kDisqualified:
+      return "取消资格 disqualified";
   }
   return "";
 }
@@ -77,7 +80,8 @@ std::string StandingsTable(const Standings& standings, int trade) {
     table.SetAlignRight(0);
     const int first_event = 4;
     for (int e = 0; e < static_cast<int>(index.events.size()) + 1; ++e) {
-      table.SetAlignRight(first_event + e + (staged && e == static_cast<int>(index.events.size()) ? 1 : 0));
+      table.SetAlignRight(first_event + e +
+                          (staged && e == static_cast<int>(index.events.size()) ? 1 : 0));
     }
     for (int p = 0; p < ts.size(); ++p) {
       const int row = ts.row_at(p);
@@ -150,13 +154,14 @@ std::string StandingsTable(const Standings& standings, int trade) {
   if (trade < 0) {
     for (const engine::NominationList& list : standings.Nominations()) {
       const engine::Nomination& nomination = c.nominations()[list.nomination];
-      out << "\n推荐名单 Nomination: " << nomination.name << " (" << nomination.rule.text() << ")\n";
+      out << "\n推荐名单 Nomination: " << nomination.name << " (" << nomination.rule.text()
+          << ")\n";
       if (list.contestants.empty()) {
         out << "  (无 none)\n";
         continue;
       }
-      TextTable table({"名次 Rank", "编号 Bib", "姓名 Name", "单位 Organization", "工种 Trade",
-                       "总分 Total"});
+      TextTable table(
+          {"名次 Rank", "编号 Bib", "姓名 Name", "单位 Organization", "工种 Trade", "总分 Total"});
       table.SetAlignRight(0);
       table.SetAlignRight(5);
       for (const int contestant : list.contestants) {
@@ -222,7 +227,8 @@ std::string StandingsJson(const Standings& standings, int trade) {
   }
   root["trades"] = trades;
   ordered_json teams = ordered_json::array();
-  for (const engine::TeamRow& team : standings.competition_teams) teams.push_back(team_json(team, -1));
+  for (const engine::TeamRow& team : standings.competition_teams)
+    teams.push_back(team_json(team, -1));
   root["teams"] = teams;
   ordered_json tally = ordered_json::array();
   for (const engine::MedalRow& row : standings.medal_tally) {
@@ -281,8 +287,8 @@ std::string StandingsCsv(const Standings& standings, int trade) {
       const int row = ts.row_at(p);
       const StandingRow s = ts.row(row);
       const engine::Contestant& who = c.contestant(s.contestant);
-      std::vector<std::string> cells = {index.spec->id, s.rank > 0 ? std::to_string(s.rank) : "",
-                                        who.bib,        who.name,
+      std::vector<std::string> cells = {index.spec->id,   s.rank > 0 ? std::to_string(s.rank) : "",
+                                        who.bib,          who.name,
                                         who.organization, who.team};
       for (const std::string& id : event_ids) {
         std::string cell;
@@ -379,7 +385,8 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
   out << "\n";
   for (const engine::ExplainedStage& stage : x.stages) {
     const engine::StageSpec& spec = trade.spec->stages[stage.stage];
-    out << (trade.spec->stages.size() > 1 ? spec.name + " " + spec.id + " total" : std::string("total"))
+    out << (trade.spec->stages.size() > 1 ? spec.name + " " + spec.id + " total"
+                                          : std::string("total"))
         << " = ";
     bool first = true;
     for (const engine::ExplainedEvent& event : x.events) {
@@ -389,7 +396,8 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
     }
     if (stage.carried != 0) out << " + carried " << score(stage.carried);
     out << " = " << score(stage.raw_total);
-    if (std::abs(stage.total - stage.raw_total) > 1e-12) out << " → standardized " << score(stage.total);
+    if (std::abs(stage.total - stage.raw_total) > 1e-12)
+      out << " → standardized " << score(stage.total);
     if (trade.spec->stages.size() > 1) {
       out << " · stage rank " << stage.stage_rank << (stage.advanced ? " · advanced" : "");
     }

@@ -49,7 +49,8 @@ void ThreadPool::Work() {
   std::unique_lock lock(mutex_);
   std::uint64_t seen = 0;
   while (true) {
-    work_ready_.wait(lock, [&] { return stopping_ || (task_ != nullptr && batch_ != seen && next_ < count_); });
+    work_ready_.wait(
+        lock, [&] { return stopping_ || (task_ != nullptr && batch_ != seen && next_ < count_); });
     if (stopping_) return;
     seen = batch_;
     Drain(lock);

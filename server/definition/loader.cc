@@ -46,7 +46,9 @@ class YamlReader final {
   YamlReader(std::vector<Problem>& problems, std::string file)
       : problems_(problems), file_(std::move(file)) {}
 
-  static int Line(const YAML::Node& node) { return node.Mark().is_null() ? 0 : node.Mark().line + 1; }
+  static int Line(const YAML::Node& node) {
+    return node.Mark().is_null() ? 0 : node.Mark().line + 1;
+  }
   static engine::SourceLine Source(const YAML::Node& node) { return {Line(node)}; }
 
   void Add(const YAML::Node& node, std::string message) {
@@ -78,8 +80,8 @@ class YamlReader final {
     return true;
   }
 
-  std::string String(const YAML::Node& map, const char* key, const std::string& what,
-                     bool required, std::string fallback = "") {
+  std::string String(const YAML::Node& map, const char* key, const std::string& what, bool required,
+                     std::string fallback = "") {
     const YAML::Node node = map[key];
     if (!node.IsDefined() || node.IsNull()) {
       if (required) Add(map, what + ": missing " + Quote(key));
@@ -207,15 +209,15 @@ std::vector<engine::TieBreakKey> ReadTieBreak(YamlReader& y, const YAML::Node& n
       key.ref = entry.Scalar();
       // Less time and fewer penalties are better unless said otherwise.
       key.order = (key.ref == "time" || key.ref == "penalties") ? engine::Order::kLower
-                                                                 : engine::Order::kHigher;
+                                                                : engine::Order::kHigher;
     } else if (y.Map(entry, what + " tie_break entry", {"key", "order"})) {
       key.ref = y.String(entry, "key", what + " tie_break entry", true);
       const engine::Order fallback = (key.ref == "time" || key.ref == "penalties")
                                          ? engine::Order::kLower
                                          : engine::Order::kHigher;
-      key.order = y.Enum(entry, "order", what + " tie_break entry",
-                         {{"higher", engine::Order::kHigher}, {"lower", engine::Order::kLower}},
-                         fallback);
+      key.order =
+          y.Enum(entry, "order", what + " tie_break entry",
+                 {{"higher", engine::Order::kHigher}, {"lower", engine::Order::kLower}}, fallback);
     }
     keys.push_back(std::move(key));
   }
@@ -259,8 +261,8 @@ std::vector<engine::AwardTier> ReadAwards(YamlReader& y, const YAML::Node& node,
     engine::AwardTier tier;
     tier.source = YamlReader::Source(entry);
     const std::string at = what + " award";
-    if (!y.Map(entry, at, {"id", "name", "by", "count", "share", "threshold", "min_total",
-                           "rounding"})) {
+    if (!y.Map(entry, at,
+               {"id", "name", "by", "count", "share", "threshold", "min_total", "rounding"})) {
       continue;
     }
     tier.id = y.String(entry, "id", at, true);
@@ -271,8 +273,12 @@ std::vector<engine::AwardTier> ReadAwards(YamlReader& y, const YAML::Node& node,
                       {"threshold", engine::AwardBy::kThreshold}},
                      engine::AwardBy::kCount);
     switch (tier.by) {
-      case engine::AwardBy::kCount: tier.count = y.Integer(entry, "count", at, true, 0); break;
-      case engine::AwardBy::kShare: tier.share = y.Number(entry, "share", at, true, 0); break;
+      case engine::AwardBy::kCount:
+        tier.count = y.Integer(entry, "count", at, true, 0);
+        break;
+      case engine::AwardBy::kShare:
+        tier.share = y.Number(entry, "share", at, true, 0);
+        break;
       case engine::AwardBy::kThreshold:
         tier.threshold = y.Number(entry, "threshold", at, true, 0);
         break;
@@ -291,8 +297,9 @@ std::vector<engine::AwardTier> ReadAwards(YamlReader& y, const YAML::Node& node,
 engine::ItemSpec ReadItem(YamlReader& y, const YAML::Node& node, const std::string& what) {
   engine::ItemSpec item;
   item.source = YamlReader::Source(node);
-  if (!y.Map(node, what, {"id", "name", "name_en", "max", "step", "weight", "marking", "panel",
-                          "tolerance", "normalization", "penalties"})) {
+  if (!y.Map(node, what,
+             {"id", "name", "name_en", "max", "step", "weight", "marking", "panel", "tolerance",
+              "normalization", "penalties"})) {
     return item;
   }
   item.id = y.String(node, "id", what, true);
@@ -302,10 +309,10 @@ engine::ItemSpec ReadItem(YamlReader& y, const YAML::Node& node, const std::stri
   item.max = y.Number(node, "max", at, true, 100);
   item.step = y.Number(node, "step", at, false, 0.5);
   item.weight = y.Number(node, "weight", at, false, 1);
-  item.marking = y.Enum(node, "marking", at,
-                        {{"measurement", engine::Marking::kMeasurement},
-                         {"judgement", engine::Marking::kJudgement}},
-                        engine::Marking::kJudgement);
+  item.marking = y.Enum(
+      node, "marking", at,
+      {{"measurement", engine::Marking::kMeasurement}, {"judgement", engine::Marking::kJudgement}},
+      engine::Marking::kJudgement);
   const YAML::Node panel = node["panel"];
   if (item.marking == engine::Marking::kJudgement) {
     if (!panel.IsDefined()) {
@@ -345,8 +352,9 @@ engine::ItemSpec ReadItem(YamlReader& y, const YAML::Node& node, const std::stri
 engine::TradeSpec ReadTrade(YamlReader& y, const YAML::Node& node, const YAML::Node& defaults) {
   engine::TradeSpec trade;
   trade.source = YamlReader::Source(node);
-  if (!y.Map(node, "trade", {"id", "name", "name_en", "stages", "total", "events", "ranking",
-                             "teams", "awards"})) {
+  if (!y.Map(
+          node, "trade",
+          {"id", "name", "name_en", "stages", "total", "events", "ranking", "teams", "awards"})) {
     return trade;
   }
   trade.id = y.String(node, "id", "trade", true);
@@ -381,8 +389,9 @@ engine::TradeSpec ReadTrade(YamlReader& y, const YAML::Node& node, const YAML::N
     for (const auto& entry : events) {
       engine::EventSpec event;
       event.source = YamlReader::Source(entry);
-      if (!y.Map(entry, at + " event", {"id", "name", "name_en", "stage", "weight",
-                                        "normalization", "standardize", "items"})) {
+      if (!y.Map(entry, at + " event",
+                 {"id", "name", "name_en", "stage", "weight", "normalization", "standardize",
+                  "items"})) {
         continue;
       }
       event.id = y.String(entry, "id", at + " event", true);
@@ -432,15 +441,16 @@ struct RosterFiles {
 // Reads the top level; fills `spec` and `files`.
 void ReadCompetition(YamlReader& y, const YAML::Node& root, engine::CompetitionSpec& spec,
                      RosterFiles& files) {
-  if (!y.Map(root, "competition.yaml", {"competition", "rosters", "defaults", "trades", "teams",
-                                        "medal_tally", "nominations"})) {
+  if (!y.Map(root, "competition.yaml",
+             {"competition", "rosters", "defaults", "trades", "teams", "medal_tally",
+              "nominations"})) {
     return;
   }
   const YAML::Node competition = root["competition"];
   if (!competition.IsDefined()) {
     y.Add(root, "missing 'competition' (id, name)");
-  } else if (y.Map(competition, "competition", {"id", "name", "name_en", "precision",
-                                                "blind_numbers", "status_placement"})) {
+  } else if (y.Map(competition, "competition",
+                   {"id", "name", "name_en", "precision", "blind_numbers", "status_placement"})) {
     spec.source = YamlReader::Source(competition);
     spec.id = y.String(competition, "id", "competition", true);
     spec.name = y.String(competition, "name", "competition", true);
@@ -540,14 +550,14 @@ std::optional<engine::ContestantStatus> ParseStatus(std::string_view text) {
 }
 
 // Reads contestants.csv into `roster`.
-void ReadContestants(const CsvTable& table, engine::Roster& roster, std::vector<Problem>& problems) {
-  auto columns = CsvColumns::Bind(
-      table, {{"bib", {"参赛编号", "编号", "参赛号"}, true},
-              {"name", {"姓名", "名称", "作品名称"}, true},
-              {"trade", {"工种", "赛道", "赛项"}, false},
-              {"team", {"队伍", "团队", "队名"}, false},
-              {"organization", {"单位", "代表队", "所在单位"}, false},
-              {"status", {"状态"}, false}});
+void ReadContestants(const CsvTable& table, engine::Roster& roster,
+                     std::vector<Problem>& problems) {
+  auto columns = CsvColumns::Bind(table, {{"bib", {"参赛编号", "编号", "参赛号"}, true},
+                                          {"name", {"姓名", "名称", "作品名称"}, true},
+                                          {"trade", {"工种", "赛道", "赛项"}, false},
+                                          {"team", {"队伍", "团队", "队名"}, false},
+                                          {"organization", {"单位", "代表队", "所在单位"}, false},
+                                          {"status", {"状态"}, false}});
   if (!columns.ok()) {
     problems.push_back(CsvProblem(columns.status(), table.file));
     return;
@@ -652,8 +662,9 @@ void ReadJudges(const CsvTable& table, engine::Roster& roster, std::vector<Probl
       if (auto a = ParseAssignment(entry, &why)) {
         judge.assignments.push_back(std::move(*a));
       } else {
-        problems.push_back({table.file, row.line,
-                            "judge " + Quote(judge.id) + " assignment " + Quote(entry) + ": " + why});
+        problems.push_back(
+            {table.file, row.line,
+             "judge " + Quote(judge.id) + " assignment " + Quote(entry) + ": " + why});
       }
     }
     roster.judges.push_back(std::move(judge));
@@ -711,7 +722,8 @@ void ReadMarks(const CsvTable& table, const engine::Competition& c,
       fail("value " + Quote(value_text) + " is not a number");
       continue;
     }
-    engine::MarkEvent mark{.contestant = *contestant, .item = *item, .judge = *judge, .value = *value};
+    engine::MarkEvent mark{
+        .contestant = *contestant, .item = *item, .judge = *judge, .value = *value};
     if (const std::string_view time = columns->Get(row, "time"); !time.empty()) {
       const auto seconds = ParseDuration(time);
       if (!seconds.ok()) {

@@ -14,28 +14,38 @@ namespace {
 
 const char* Name(engine::Normalization n) {
   switch (n) {
-    case engine::Normalization::kNone: return "none";
-    case engine::Normalization::kJudgeZScore: return "judge-zscore";
-    case engine::Normalization::kJudgeRobust: return "judge-robust";
+    case engine::Normalization::kNone:
+      return "none";
+    case engine::Normalization::kJudgeZScore:
+      return "judge-zscore";
+    case engine::Normalization::kJudgeRobust:
+      return "judge-robust";
   }
   return "none";
 }
 
 const char* Name(engine::PanelRule rule) {
   switch (rule) {
-    case engine::PanelRule::kMean: return "mean";
-    case engine::PanelRule::kTrimmed: return "trimmed";
-    case engine::PanelRule::kMedian: return "median";
-    case engine::PanelRule::kJudgement03: return "judgement-0-3";
+    case engine::PanelRule::kMean:
+      return "mean";
+    case engine::PanelRule::kTrimmed:
+      return "trimmed";
+    case engine::PanelRule::kMedian:
+      return "median";
+    case engine::PanelRule::kJudgement03:
+      return "judgement-0-3";
   }
   return "mean";
 }
 
 const char* Name(engine::TeamRule rule) {
   switch (rule) {
-    case engine::TeamRule::kSum: return "sum";
-    case engine::TeamRule::kMean: return "mean";
-    case engine::TeamRule::kBestK: return "best-k";
+    case engine::TeamRule::kSum:
+      return "sum";
+    case engine::TeamRule::kMean:
+      return "mean";
+    case engine::TeamRule::kBestK:
+      return "best-k";
   }
   return "sum";
 }
@@ -45,16 +55,17 @@ void EmitStandardization(YAML::Emitter& y, const engine::Standardization& s) {
   y << YAML::Key << "standardize" << YAML::Value << YAML::Flow << YAML::BeginMap;
   y << YAML::Key << "centre" << YAML::Value << s.centre;
   y << YAML::Key << "spread" << YAML::Value << s.spread;
-  y << YAML::Key << "estimator" << YAML::Value << (s.estimator == engine::Estimator::kSd ? "sd" : "mad");
+  y << YAML::Key << "estimator" << YAML::Value
+    << (s.estimator == engine::Estimator::kSd ? "sd" : "mad");
   y << YAML::EndMap;
 }
 
 void EmitTieBreak(YAML::Emitter& y, const std::vector<engine::TieBreakKey>& keys) {
   y << YAML::Key << "tie_break" << YAML::Value << YAML::BeginSeq;
   for (const engine::TieBreakKey& key : keys) {
-    y << YAML::Flow << YAML::BeginMap << YAML::Key << "key" << YAML::Value << key.ref
-      << YAML::Key << "order" << YAML::Value
-      << (key.order == engine::Order::kHigher ? "higher" : "lower") << YAML::EndMap;
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "key" << YAML::Value << key.ref << YAML::Key
+      << "order" << YAML::Value << (key.order == engine::Order::kHigher ? "higher" : "lower")
+      << YAML::EndMap;
   }
   y << YAML::EndSeq;
 }
@@ -82,7 +93,8 @@ void EmitItem(YAML::Emitter& y, const engine::ItemSpec& item) {
     y << YAML::Key << "panel" << YAML::Value << YAML::Flow << YAML::BeginMap;
     y << YAML::Key << "size" << YAML::Value << item.panel_size;
     y << YAML::Key << "rule" << YAML::Value << Name(item.rule);
-    if (item.rule == engine::PanelRule::kTrimmed) y << YAML::Key << "trim" << YAML::Value << item.trim;
+    if (item.rule == engine::PanelRule::kTrimmed)
+      y << YAML::Key << "trim" << YAML::Value << item.trim;
     y << YAML::EndMap;
   }
   if (std::isfinite(item.tolerance)) y << YAML::Key << "tolerance" << YAML::Value << item.tolerance;
@@ -255,8 +267,9 @@ std::string ContestantsCsv(const engine::Roster& roster) {
   header.insert(header.end(), roster.field_names.begin(), roster.field_names.end());
   std::string out = CsvLine(header);
   for (const engine::Contestant& c : roster.contestants) {
-    std::vector<std::string> cells = {c.bib,  c.name,         c.trade,
-                                      c.team, c.organization, std::string(ContestantStatusName(c.status))};
+    std::vector<std::string> cells = {c.bib,          c.name,
+                                      c.trade,        c.team,
+                                      c.organization, std::string(ContestantStatusName(c.status))};
     cells.insert(cells.end(), c.fields.begin(), c.fields.end());
     out += CsvLine(cells);
   }

@@ -762,8 +762,11 @@ TEST(CompetitionValidationTest, JudgeAssignmentToAnAmbiguousItem) {
   // should too, rather than silently seating the judge on both panels.
   Roster roster = ValidRoster();
   roster.judges[3].assignments.push_back(Assign("", "safety"));
-  EXPECT_THAT(Problems(ValidSpec(), std::move(roster)),
-              ElementsAre(ProblemAt("judges.csv", 5, "item 'safety' is in 2 events; write welding:practical.safety or welding:drill.safety")));
+  EXPECT_THAT(
+      Problems(ValidSpec(), std::move(roster)),
+      ElementsAre(ProblemAt(
+          "judges.csv", 5,
+          "item 'safety' is in 2 events; write welding:practical.safety or welding:drill.safety")));
 }
 
 TEST(CompetitionValidationTest, JudgeBibRangeBackwards) {

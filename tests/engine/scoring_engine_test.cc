@@ -91,7 +91,7 @@ ItemSpec WithPenalty(ItemSpec item, std::string id, double points) {
 }
 
 EventSpec EventDef(std::string id, double weight, std::vector<ItemSpec> items,
-                std::string stage = "") {
+                   std::string stage = "") {
   EventSpec event;
   event.id = id;
   event.name = id;
@@ -330,9 +330,8 @@ class Scoring {
   std::string Award(std::string_view bib) const { return standings().award_id(Row(bib)); }
   double EventScore(std::string_view bib, int event) const {
     const int c = Bib(bib);
-    return standings()
-        .trades[competition_->trade_of(c)]
-        .event_score(competition_->row_of(c), event);
+    return standings().trades[competition_->trade_of(c)].event_score(competition_->row_of(c),
+                                                                     event);
   }
   std::vector<int> Ranks(const std::vector<std::string>& bibs) const {
     std::vector<int> ranks;
@@ -358,7 +357,8 @@ class Scoring {
     const std::vector<std::string>& names = competition_->trade(trade).teams;
     const auto it = std::find(names.begin(), names.end(), name);
     EXPECT_NE(it, names.end()) << name;
-    return standings().trades[trade].team(it == names.end() ? 0 : static_cast<int>(it - names.begin()));
+    return standings().trades[trade].team(it == names.end() ? 0
+                                                            : static_cast<int>(it - names.begin()));
   }
   std::vector<std::string> TeamLeaderboard(int trade = 0) const {
     const TradeStandings& t = standings().trades[trade];
@@ -407,8 +407,8 @@ std::vector<int> OrderOf(const TradeStandings& trade) {
 ContestBuilder TheoryPractical() {
   ContestBuilder b({Trade("t", {EventDef("theory", 30, {Measurement("exam")}),
                                 EventDef("practical", 70,
-                                      {Measurement("cpr", 20, 0.5, 2),
-                                       WithPenalty(Measurement("gas", 10), "unsafe", 2)})})});
+                                         {Measurement("cpr", 20, 0.5, 2),
+                                          WithPenalty(Measurement("gas", 10), "unsafe", 2)})})});
   b.Marker();
   return b;
 }
@@ -445,9 +445,9 @@ TEST(ScoringEngineTest, EventScoreIsWeightedItemsMinusPenaltiesAndTotalIsWeighte
 }
 
 TEST(ScoringEngineTest, TotalWeighsThreeEvents25_55_20) {
-  ContestBuilder b({Trade("t", {EventDef("a", 25, {Measurement("x")}),
-                                EventDef("b", 55, {Measurement("x")}),
-                                EventDef("c", 20, {Measurement("x")})})});
+  ContestBuilder b(
+      {Trade("t", {EventDef("a", 25, {Measurement("x")}), EventDef("b", 55, {Measurement("x")}),
+                   EventDef("c", 20, {Measurement("x")})})});
   b.Marker();
   b.Add("A01");
   b.Add("A02");
@@ -499,8 +499,8 @@ TEST(ScoringEngineTest, TiedTotalsShareRankAndSkipNext) {
 TEST(ScoringEngineTest, TieBreakKeysBreakTiesInOrder) {
   ContestBuilder b({Trade("t", {EventDef("theory", 30, {Measurement("exam")}),
                                 EventDef("practical", 70,
-                                      {Measurement("cpr", 20),
-                                       WithPenalty(Measurement("gas", 20), "unsafe", 2)})})});
+                                         {Measurement("cpr", 20),
+                                          WithPenalty(Measurement("gas", 20), "unsafe", 2)})})});
   b.Marker();
   b.trade().ranking.tie_break = {Key("event:practical"), Key("item:practical.cpr"),
                                  Key("time", Order::kLower), Key("penalties", Order::kLower)};
@@ -556,13 +556,13 @@ class TieBreakOrderTest : public ::testing::TestWithParam<bool> {};
 TEST_P(TieBreakOrderTest, FirstConfiguredKeyDecides) {
   const bool time_first = GetParam();
   ContestBuilder b({Trade("t", {EventDef("practical", 100,
-                                      {Measurement("cpr", 20),
-                                       WithPenalty(Measurement("gas", 20), "unsafe", 2)})})});
+                                         {Measurement("cpr", 20),
+                                          WithPenalty(Measurement("gas", 20), "unsafe", 2)})})});
   b.Marker();
   const TieBreakKey time = Key("time", Order::kLower);
   const TieBreakKey penalties = Key("penalties", Order::kLower);
-  b.trade().ranking.tie_break = time_first ? std::vector{time, penalties}
-                                           : std::vector{penalties, time};
+  b.trade().ranking.tie_break =
+      time_first ? std::vector{time, penalties} : std::vector{penalties, time};
   b.Add("X");
   b.Add("Y");
   Scoring s(b.Build());
@@ -661,7 +661,8 @@ TEST(ScoringEngineTest, StatusPlacementExcludedGivesRankZero) {
   const std::vector<std::string> board = s.Leaderboard();
   ASSERT_EQ(board.size(), 5u);
   EXPECT_THAT(std::vector(board.begin(), board.begin() + 2), ElementsAre("A03", "A02"));
-  EXPECT_THAT(std::vector(board.begin() + 2, board.end()), UnorderedElementsAre("A01", "A04", "A05"));
+  EXPECT_THAT(std::vector(board.begin() + 2, board.end()),
+              UnorderedElementsAre("A01", "A04", "A05"));
   EXPECT_THAT(s.Awards({"A01", "A04", "A05"}), ElementsAre("", "", ""));
 }
 
@@ -770,8 +771,8 @@ TEST(ScoringEngineTest, AwardsByShareRoundDownAndIncludeTiesAtTheBoundary) {
     ContestBuilder copy = b;
     Scoring s = ScoredContest(copy, scores);
     ASSERT_TRUE(s.ready());
-    EXPECT_THAT(s.Awards(AllBibs(25)), ElementsAreArray(Expected(
-                                           {{"first", 2}, {"second", 5}, {"third", 7}, {"", 11}})));
+    EXPECT_THAT(s.Awards(AllBibs(25)),
+                ElementsAreArray(Expected({{"first", 2}, {"second", 5}, {"third", 7}, {"", 11}})));
   }
   scores[2] = scores[1];  // A02 and A03 share rank 2: both first
   scores[7] = scores[6];  // A07 and A08 share rank 7: both second
@@ -795,8 +796,8 @@ TEST(ScoringEngineTest, AwardsByShareRoundOrCeil) {
     Scoring s = ScoredContest(b, scores);
     ASSERT_TRUE(s.ready());
     // Each tier on its own: 2.5 -> 3, 5 -> 5, 7.5 -> 8 places either way.
-    EXPECT_THAT(s.Awards(AllBibs(25)), ElementsAreArray(Expected(
-                                           {{"first", 3}, {"second", 5}, {"third", 8}, {"", 9}})));
+    EXPECT_THAT(s.Awards(AllBibs(25)),
+                ElementsAreArray(Expected({{"first", 3}, {"second", 5}, {"third", 8}, {"", 9}})));
   }
 }
 
@@ -821,8 +822,8 @@ TEST(ScoringEngineTest, AwardsByThresholdUseTheTotal) {
                       ByThreshold("bronze", 60)};
   Scoring s = ScoredContest(b, {95, 90, 89.5, 75, 74.5, 60, 59.5});
   ASSERT_TRUE(s.ready());
-  EXPECT_THAT(s.Awards(AllBibs(7)), ElementsAre("gold", "gold", "silver", "silver", "bronze",
-                                                "bronze", ""));
+  EXPECT_THAT(s.Awards(AllBibs(7)),
+              ElementsAre("gold", "gold", "silver", "silver", "bronze", "bronze", ""));
 }
 
 TEST(ScoringEngineTest, MinTotalBlocksATier) {
@@ -852,7 +853,8 @@ TEST(ScoringEngineTest, AwardTiersArePerTrade) {
   std::vector<std::string> solo, group;
   for (int i = 1; i <= 14; ++i) solo.push_back(s.Award(Numbered('S', i)));
   for (int i = 1; i <= 13; ++i) group.push_back(s.Award(Numbered('G', i)));
-  EXPECT_THAT(solo, ElementsAreArray(Expected({{"gold", 2}, {"silver", 4}, {"bronze", 6}, {"", 2}})));
+  EXPECT_THAT(solo,
+              ElementsAreArray(Expected({{"gold", 2}, {"silver", 4}, {"bronze", 6}, {"", 2}})));
   EXPECT_THAT(group,
               ElementsAreArray(Expected({{"gold", 1}, {"silver", 1}, {"bronze", 1}, {"", 10}})));
 }
@@ -1033,8 +1035,8 @@ TEST(ScoringEngineTest, MedalTallyCountsMedalsAndSharesRankOnEqualCounts) {
   // 甲: gold (A01) + bronze (B01); 乙: silver + silver; 丙: bronze (A03) + gold (B03); 丁: none.
   EXPECT_THAT(order, ElementsAre("甲", "丙", "乙", "丁"));
   EXPECT_THAT(ranks, ElementsAre(1, 1, 3, 4));
-  EXPECT_THAT(medals, ElementsAre(ElementsAre(1, 0, 1), ElementsAre(1, 0, 1),
-                                  ElementsAre(0, 2, 0), ElementsAre(0, 0, 0)));
+  EXPECT_THAT(medals, ElementsAre(ElementsAre(1, 0, 1), ElementsAre(1, 0, 1), ElementsAre(0, 2, 0),
+                                  ElementsAre(0, 0, 0)));
   EXPECT_THAT(awarded, ElementsAre(2, 2, 2, 0));
 
   // B02 overtakes B03: 乙 gets gold, 丙 drops to silver.
@@ -1049,8 +1051,8 @@ TEST(ScoringEngineTest, MedalTallyCountsMedalsAndSharesRankOnEqualCounts) {
   }
   // 乙 (1, 1, 0) > 甲 (1, 0, 1) > 丙 (0, 1, 1) > 丁.
   EXPECT_THAT(order, ElementsAre("乙", "甲", "丙", "丁"));
-  EXPECT_THAT(medals, ElementsAre(ElementsAre(1, 1, 0), ElementsAre(1, 0, 1),
-                                  ElementsAre(0, 1, 1), ElementsAre(0, 0, 0)));
+  EXPECT_THAT(medals, ElementsAre(ElementsAre(1, 1, 0), ElementsAre(1, 0, 1), ElementsAre(0, 1, 1),
+                                  ElementsAre(0, 0, 0)));
 }
 
 // A delta lists what changed. Gold and silver changing hands within 甲 leaves
@@ -1109,8 +1111,7 @@ TEST(ScoringEngineTest, StagesAdvanceTopNWithTiesAndCarryWeight) {
   // A02 and A03 tie for the 2nd place: both advance. Finalists rank first
   // (0.3 * 90 = 27, 0.3 * 80 = 24), then the eliminated by their stage rank.
   EXPECT_THAT(s.Leaderboard(), ElementsAre("A01", "A02", "A03", "A04", "A06", "A05"));
-  EXPECT_THAT(s.Ranks({"A01", "A02", "A03", "A04", "A06", "A05"}),
-              ElementsAre(1, 2, 2, 4, 4, 6));
+  EXPECT_THAT(s.Ranks({"A01", "A02", "A03", "A04", "A06", "A05"}), ElementsAre(1, 2, 2, 4, 4, 6));
   EXPECT_EQ(s.Row("A03").stage, 1);
   EXPECT_EQ(s.Row("A04").stage, 0);
   EXPECT_NEAR(s.Total("A01"), 27, kTolerance);
@@ -1127,8 +1128,7 @@ TEST(ScoringEngineTest, StagesAdvanceTopNWithTiesAndCarryWeight) {
   EXPECT_NEAR(s.Total("A02"), 80, kTolerance);
   EXPECT_NEAR(s.Total("A03"), 76.5, kTolerance);
   EXPECT_THAT(s.Leaderboard(), ElementsAre("A02", "A03", "A01", "A04", "A06", "A05"));
-  EXPECT_THAT(s.Ranks({"A02", "A03", "A01", "A04", "A06", "A05"}),
-              ElementsAre(1, 2, 3, 4, 4, 6));
+  EXPECT_THAT(s.Ranks({"A02", "A03", "A01", "A04", "A06", "A05"}), ElementsAre(1, 2, 3, 4, 4, 6));
   EXPECT_TRUE(s.Row("A01").complete);
 
   const Explanation finalist = s.engine().Explain(s.Bib("A01"));
@@ -1279,7 +1279,7 @@ TEST(ScoringEngineTest, EventStandardizationBySd) {
   s.MustMark("A02", "t:main.score", 20);
   s.MustMark("A03", "t:main.score", 30);
   s.MustMark("A05", "t:main.score", 50);  // absent: not part of the scale
-  s.Recompute();                            // A04 has no mark: not part of the scale
+  s.Recompute();                          // A04 has no mark: not part of the scale
   // Mean 20, SD sqrt(200/3) = 8.1649658: 100 -+ 12.2474487.
   const double sd = std::sqrt(200.0 / 3);
   const ExplainedEvent a01 = s.engine().Explain(s.Bib("A01")).events[0];
@@ -1394,9 +1394,9 @@ class RefusedEventTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ItemSpec form = WithPenalty(Judged("form", 2), "unsafe", 1);
-    ContestBuilder b({Trade("t", {EventDef("main", 60, {form}),
-                                  EventDef("extra", 40, {Judged("style", 1)})}),
-                      ScoreTrade("other")});
+    ContestBuilder b(
+        {Trade("t", {EventDef("main", 60, {form}), EventDef("extra", 40, {Judged("style", 1)})}),
+         ScoreTrade("other")});
     b.Assign("J1", "t", "main", "form").Assign("J2", "t", "main", "form");
     // J3 marks `style` for bibs A01-A02 only, J4 for A03.
     b.Assign("J3", "t", "extra", "style", "A01", "A02");
@@ -1491,15 +1491,15 @@ TEST_F(RefusedEventTest, IndicesOutOfRange) {
 }
 
 TEST_F(RefusedEventTest, CorrectionOfAMissingMark) {
-  ExpectRefused(CorrectionEvent{.mark = s_->MakeMark("A03", "t:main.form", 5, "J1"),
-                                .reason = "复核"},
-                StatusCode::kFailedPrecondition,
-                AllOf(HasSubstr("'t:main.form'"), HasSubstr("'J1'"), HasSubstr("'A03'"),
-                      HasSubstr("no mark to correct")));
+  ExpectRefused(
+      CorrectionEvent{.mark = s_->MakeMark("A03", "t:main.form", 5, "J1"), .reason = "复核"},
+      StatusCode::kFailedPrecondition,
+      AllOf(HasSubstr("'t:main.form'"), HasSubstr("'J1'"), HasSubstr("'A03'"),
+            HasSubstr("no mark to correct")));
   // A02 has J1's mark but not J2's.
-  ExpectRefused(CorrectionEvent{.mark = s_->MakeMark("A02", "t:main.form", 5, "J2"),
-                                .reason = "复核"},
-                StatusCode::kFailedPrecondition, HasSubstr("'J2'"));
+  ExpectRefused(
+      CorrectionEvent{.mark = s_->MakeMark("A02", "t:main.form", 5, "J2"), .reason = "复核"},
+      StatusCode::kFailedPrecondition, HasSubstr("'J2'"));
 }
 
 TEST_F(RefusedEventTest, CorrectionWithoutReason) {
@@ -1509,9 +1509,9 @@ TEST_F(RefusedEventTest, CorrectionWithoutReason) {
 }
 
 TEST_F(RefusedEventTest, CorrectionOutOfRange) {
-  ExpectRefused(CorrectionEvent{.mark = s_->MakeMark("A01", "t:main.form", 11, "J1"),
-                                .reason = "复核"},
-                StatusCode::kInvalidArgument, HasSubstr("outside [0, 10]"));
+  ExpectRefused(
+      CorrectionEvent{.mark = s_->MakeMark("A01", "t:main.form", 11, "J1"), .reason = "复核"},
+      StatusCode::kInvalidArgument, HasSubstr("outside [0, 10]"));
 }
 
 TEST_F(RefusedEventTest, VoidOfAMissingMark) {
@@ -1641,8 +1641,7 @@ TEST(ScoringEngineTest, DeltaHasTheChangedRowAndThePositionsThatMoved) {
     EXPECT_THAT(DeltaPositions(delta.trades[0]), ::testing::Contains(p));
   }
   EXPECT_THAT(s.Leaderboard(), ElementsAre("A05", "A04", "A01", "A03", "A02", "A06"));
-  EXPECT_THAT(s.Ranks({"A05", "A04", "A01", "A03", "A02", "A06"}),
-              ElementsAre(1, 2, 3, 4, 5, 6));
+  EXPECT_THAT(s.Ranks({"A05", "A04", "A01", "A03", "A02", "A06"}), ElementsAre(1, 2, 3, 4, 5, 6));
 }
 
 // 100 contestants: a single new mark is handled incrementally.
@@ -1825,8 +1824,8 @@ TEST(ScoringEngineTest, ExplainShowsDroppedMarksPenaltiesAndTotals) {
   ItemSpec form = WithPenalty(Judged("form", 5, PanelRule::kTrimmed), "unsafe", 2);
   form.trim = 1;
   form.tolerance = 2;
-  ContestBuilder b({Trade("t", {EventDef("theory", 40, {Measurement("exam")}),
-                                EventDef("practical", 60, {form})})});
+  ContestBuilder b({Trade(
+      "t", {EventDef("theory", 40, {Measurement("exam")}), EventDef("practical", 60, {form})})});
   for (int j = 1; j <= 5; ++j) b.Assign("J" + std::to_string(j), "t", "practical", "form");
   b.Assign("M", "t", "theory");
   b.Add("A01");
@@ -1949,9 +1948,11 @@ TEST(ScoringEngineTest, NominationsPickTheEligibleWinner) {
   b.Marker();
   b.roster().field_names = {"eligible"};
   b.spec().nominations = {
-      NominationSpec{.id = "labour-medal", .name = "劳动奖章", .rule = "rank == 1 and eligible == \"是\""},
+      NominationSpec{
+          .id = "labour-medal", .name = "劳动奖章", .rule = "rank == 1 and eligible == \"是\""},
       NominationSpec{.id = "top2", .name = "前两名", .trades = {"t1"}, .rule = "rank <= 2"},
-      NominationSpec{.id = "org", .name = "乙单位", .rule = "organization == \"乙\" and event.main >= 80"}};
+      NominationSpec{
+          .id = "org", .name = "乙单位", .rule = "organization == \"乙\" and event.main >= 80"}};
   struct Entry {
     const char* bib;
     const char* trade;
@@ -1959,8 +1960,10 @@ TEST(ScoringEngineTest, NominationsPickTheEligibleWinner) {
     const char* eligible;
     double score;
   };
-  const std::vector<Entry> entries = {{"A01", "t1", "甲", "否", 70}, {"A02", "t1", "乙", "是", 90},
-                                      {"A03", "t1", "乙", "是", 80}, {"B01", "t2", "乙", "否", 95},
+  const std::vector<Entry> entries = {{"A01", "t1", "甲", "否", 70},
+                                      {"A02", "t1", "乙", "是", 90},
+                                      {"A03", "t1", "乙", "是", 80},
+                                      {"B01", "t2", "乙", "否", 95},
                                       {"B02", "t2", "甲", "是", 85}};
   for (const Entry& e : entries) b.Add(e.bib, e.trade, "", e.organization).fields = {e.eligible};
   Scoring s(b.Build());
@@ -1981,8 +1984,7 @@ TEST(ScoringEngineTest, NominationsPickTheEligibleWinner) {
   EXPECT_THAT(bibs(lists[0]), ElementsAre("A02"));
   EXPECT_THAT(bibs(lists[1]), ElementsAre("A02", "A03"));
   EXPECT_THAT(bibs(lists[2]), ElementsAre("A02", "A03", "B01"));
-  EXPECT_EQ(s.competition().contestant(s.Bib("A02")).fields,
-            std::vector<std::string>{"是"});
+  EXPECT_EQ(s.competition().contestant(s.Bib("A02")).fields, std::vector<std::string>{"是"});
 
   // The winner withdraws: A03 (eligible) is first now.
   ASSERT_THAT(s.SetStatus("A02", ContestantStatus::kWithdrawn), IsOk());

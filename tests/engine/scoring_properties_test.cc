@@ -77,7 +77,8 @@ std::string Difference(const Standings& a, const Standings& b) {
     std::string first;
     for (int r = 0; r < x.size(); ++r) {
       bool same = x.row(r) == y.row(r);
-      for (int e = 0; e < x.num_events; ++e) same = same && x.event_score(r, e) == y.event_score(r, e);
+      for (int e = 0; e < x.num_events; ++e)
+        same = same && x.event_score(r, e) == y.event_score(r, e);
       if (same) continue;
       if (differing++ == 0) {
         std::ostringstream d;
@@ -287,7 +288,8 @@ struct Mirror {
         row.rank = 0;
         x.rows[r] = row;
         for (int e = 0; e < d.num_events; ++e) {
-          x.events[static_cast<size_t>(r) * d.num_events + e] = d.event_scores[i * d.num_events + e];
+          x.events[static_cast<size_t>(r) * d.num_events + e] =
+              d.event_scores[i * d.num_events + e];
         }
       }
       for (const PositionSpan& span : d.positions) {
@@ -322,8 +324,8 @@ std::string MirrorDifference(const Mirror& mirror, const Standings& now) {
     const Mirror::Trade& y = truth.trades[t];
     for (size_t r = 0; r < y.rows.size(); ++r) {
       if (!(x.rows[r] == y.rows[r])) {
-        return "trade " + std::to_string(t) + " row " + std::to_string(r) + " not in the delta: " +
-               Describe(x.rows[r]) + " published as " + Describe(y.rows[r]);
+        return "trade " + std::to_string(t) + " row " + std::to_string(r) +
+               " not in the delta: " + Describe(x.rows[r]) + " published as " + Describe(y.rows[r]);
       }
     }
     if (x.events != y.events) return "trade " + std::to_string(t) + ": event scores missing";
@@ -348,7 +350,8 @@ std::string MirrorDifference(const Mirror& mirror, const Standings& now) {
   if (mirror.competition_teams != truth.competition_teams) {
     return "competition teams changed without competition_teams_changed";
   }
-  if (mirror.medal_tally != truth.medal_tally) return "medal tally changed without medal_tally_changed";
+  if (mirror.medal_tally != truth.medal_tally)
+    return "medal tally changed without medal_tally_changed";
   return "";
 }
 
@@ -377,8 +380,7 @@ bool Covers(const Competition& competition, int item, int seat, int c) {
 }
 
 double MaxMark(const ItemSpec& item) {
-  return item.marking == Marking::kJudgement && item.rule == PanelRule::kJudgement03 ? 3
-                                                                                     : item.max;
+  return item.marking == Marking::kJudgement && item.rule == PanelRule::kJudgement03 ? 3 : item.max;
 }
 double StepOf(const ItemSpec& item) {
   return item.marking == Marking::kJudgement && item.rule == PanelRule::kJudgement03 ? 1
@@ -667,30 +669,31 @@ Scenario Staged(int contestants, double fill) {
             TradeSpec trade;
             trade.id = "dance";
             trade.name = "舞蹈";
-            trade.stages = {StageSpec{.id = "prelim", .name = "初赛", .advance = contestants / 4},
-                            StageSpec{.id = "semi", .name = "复赛", .advance = contestants / 12,
-                                      .carry = 20},
-                            StageSpec{.id = "final", .name = "决赛", .carry = 40}};
+            trade.stages = {
+                StageSpec{.id = "prelim", .name = "初赛", .advance = contestants / 4},
+                StageSpec{.id = "semi", .name = "复赛", .advance = contestants / 12, .carry = 20},
+                StageSpec{.id = "final", .name = "决赛", .carry = 40}};
             ItemSpec b = Panel("b", 3, PanelRule::kMean, 10);
             b.penalties.push_back({.id = "fall", .name = "摔倒", .points = 1.5});
-            EventSpec skill = EventDef("skill", "prelim", 60,
-                                    {Panel("a", 3, PanelRule::kMedian, 20,
-                                           Normalization::kJudgeZScore),
-                                     b});
+            EventSpec skill =
+                EventDef("skill", "prelim", 60,
+                         {Panel("a", 3, PanelRule::kMedian, 20, Normalization::kJudgeZScore), b});
             skill.standardize = {.enabled = true, .centre = 50, .spread = 10};
-            trade.events = {EventDef("theory", "prelim", 40, {Item("exam", Marking::kMeasurement, 100)}),
-                            skill,
-                            EventDef("routine", "semi", 80,
-                                  {Panel("c", 3, PanelRule::kTrimmed, 20,
-                                         Normalization::kJudgeRobust)}),
-                            EventDef("show", "final", 60,
-                                  {Item("time", Marking::kMeasurement, 100),
-                                   Panel("e", 3, PanelRule::kJudgement03, 30)})};
-            trade.total_standardize = {.enabled = true, .centre = 500, .spread = 100,
-                                       .estimator = Estimator::kMad};
-            trade.ranking.tie_break = {{.ref = "event:skill"}, {.ref = "time", .order = Order::kLower},
+            trade.events = {
+                EventDef("theory", "prelim", 40, {Item("exam", Marking::kMeasurement, 100)}), skill,
+                EventDef("routine", "semi", 80,
+                         {Panel("c", 3, PanelRule::kTrimmed, 20, Normalization::kJudgeRobust)}),
+                EventDef("show", "final", 60,
+                         {Item("time", Marking::kMeasurement, 100),
+                          Panel("e", 3, PanelRule::kJudgement03, 30)})};
+            trade.total_standardize = {
+                .enabled = true, .centre = 500, .spread = 100, .estimator = Estimator::kMad};
+            trade.ranking.tie_break = {{.ref = "event:skill"},
+                                       {.ref = "time", .order = Order::kLower},
                                        {.ref = "penalties", .order = Order::kLower}};
-            trade.teams = {.enabled = true, .rule = TeamRule::kBestK, .k = 2,
+            trade.teams = {.enabled = true,
+                           .rule = TeamRule::kBestK,
+                           .k = 2,
                            .tie_break = {{.ref = "best-member"}, {.ref = "event:skill"}}};
             trade.awards = {Tier("gold", AwardBy::kCount, 2), Tier("silver", AwardBy::kShare, 5),
                             Tier("bronze", AwardBy::kThreshold, 450)};
@@ -707,49 +710,52 @@ Scenario Staged(int contestants, double fill) {
 // Two single-stage trades with event standardization, judge normalization,
 // every panel rule, penalties, time, teams, cross-trade teams, a medal tally.
 Scenario Standardized(int contestants_per_trade, double fill) {
-  return {"Standardized" + std::to_string(contestants_per_trade), [=](std::uint64_t seed) {
-            CompetitionSpec spec;
-            spec.id = "standardized";
-            spec.name = "标准化";
-            spec.precision = 3;
-            for (const char* id : {"weld", "lathe"}) {
-              TradeSpec trade;
-              trade.id = id;
-              trade.name = id;
-              trade.stages = {StageSpec{.id = "final", .name = "决赛"}};
-              EventSpec theory = EventDef("theory", "", 30, {Item("exam", Marking::kMeasurement, 100)});
-              theory.standardize = {.enabled = true, .centre = 70, .spread = 10};
-              ItemSpec p1 = Panel("p1", 5, PanelRule::kTrimmed, 20, Normalization::kJudgeZScore);
-              p1.penalties = {{.id = "unsafe", .name = "违规", .points = 2},
-                              {.id = "late", .name = "超时", .points = 0.5}};
-              EventSpec practical =
-                  EventDef("practical", "", 70,
-                        {p1, Panel("p2", 4, PanelRule::kMedian, 10, Normalization::kJudgeRobust),
-                         Item("speed", Marking::kMeasurement, 50),
-                         Panel("p4", 2, PanelRule::kMean, 10)});
-              practical.items[2].weight = 0.5;
-              trade.events = {theory, practical};
-              trade.ranking.tie_break = {{.ref = "event:practical"},
-                                         {.ref = "item:practical.p1"},
-                                         {.ref = "time", .order = Order::kLower},
-                                         {.ref = "penalties", .order = Order::kLower}};
-              trade.teams = {.enabled = true, .rule = TeamRule::kMean,
-                             .tie_break = {{.ref = "best-member"}}};
-              trade.awards = {Tier("first", AwardBy::kCount, 3), Tier("second", AwardBy::kCount, 9),
-                              Tier("third", AwardBy::kShare, 40)};
-              trade.awards[1].min_total = 40;
-              spec.trades.push_back(std::move(trade));
-            }
-            spec.teams = {.enabled = true, .group_by = "organization", .rule = TeamRule::kBestK,
-                          .k = 3, .tie_break = {{.ref = "best-member"}}};
-            spec.medal_tally = {.enabled = true, .group_by = "organization",
-                                .medals = {"first", "second", "third"}};
-            Roster roster = HandRoster(spec, contestants_per_trade);
-            Workload w;
-            w.competition = Create(std::move(spec), std::move(roster));
-            if (w.competition) w.marks = RandomMarks(*w.competition, fill, seed);
-            return w;
-          }};
+  return {
+      "Standardized" + std::to_string(contestants_per_trade), [=](std::uint64_t seed) {
+        CompetitionSpec spec;
+        spec.id = "standardized";
+        spec.name = "标准化";
+        spec.precision = 3;
+        for (const char* id : {"weld", "lathe"}) {
+          TradeSpec trade;
+          trade.id = id;
+          trade.name = id;
+          trade.stages = {StageSpec{.id = "final", .name = "决赛"}};
+          EventSpec theory = EventDef("theory", "", 30, {Item("exam", Marking::kMeasurement, 100)});
+          theory.standardize = {.enabled = true, .centre = 70, .spread = 10};
+          ItemSpec p1 = Panel("p1", 5, PanelRule::kTrimmed, 20, Normalization::kJudgeZScore);
+          p1.penalties = {{.id = "unsafe", .name = "违规", .points = 2},
+                          {.id = "late", .name = "超时", .points = 0.5}};
+          EventSpec practical = EventDef(
+              "practical", "", 70,
+              {p1, Panel("p2", 4, PanelRule::kMedian, 10, Normalization::kJudgeRobust),
+               Item("speed", Marking::kMeasurement, 50), Panel("p4", 2, PanelRule::kMean, 10)});
+          practical.items[2].weight = 0.5;
+          trade.events = {theory, practical};
+          trade.ranking.tie_break = {{.ref = "event:practical"},
+                                     {.ref = "item:practical.p1"},
+                                     {.ref = "time", .order = Order::kLower},
+                                     {.ref = "penalties", .order = Order::kLower}};
+          trade.teams = {
+              .enabled = true, .rule = TeamRule::kMean, .tie_break = {{.ref = "best-member"}}};
+          trade.awards = {Tier("first", AwardBy::kCount, 3), Tier("second", AwardBy::kCount, 9),
+                          Tier("third", AwardBy::kShare, 40)};
+          trade.awards[1].min_total = 40;
+          spec.trades.push_back(std::move(trade));
+        }
+        spec.teams = {.enabled = true,
+                      .group_by = "organization",
+                      .rule = TeamRule::kBestK,
+                      .k = 3,
+                      .tie_break = {{.ref = "best-member"}}};
+        spec.medal_tally = {
+            .enabled = true, .group_by = "organization", .medals = {"first", "second", "third"}};
+        Roster roster = HandRoster(spec, contestants_per_trade);
+        Workload w;
+        w.competition = Create(std::move(spec), std::move(roster));
+        if (w.competition) w.marks = RandomMarks(*w.competition, fill, seed);
+        return w;
+      }};
 }
 
 // Many small trades (where any change re-derives the whole trade) with median
@@ -776,14 +782,15 @@ Scenario SmallPanels(int trades, int per_trade, double fill) {
               trade.events = {EventDef("main", "", 100, {m, n, k})};
               trade.ranking.tie_break = {{.ref = "item:main.m"},
                                          {.ref = "time", .order = Order::kLower}};
-              trade.teams = {.enabled = true, .rule = TeamRule::kSum,
-                             .tie_break = {{.ref = "best-member"}}};
+              trade.teams = {
+                  .enabled = true, .rule = TeamRule::kSum, .tie_break = {{.ref = "best-member"}}};
               trade.awards = {Tier("first", AwardBy::kCount, 2), Tier("second", AwardBy::kCount, 4),
                               Tier("third", AwardBy::kShare, 50)};
               spec.trades.push_back(std::move(trade));
             }
             spec.teams = {.enabled = true, .group_by = "organization", .rule = TeamRule::kSum};
-            spec.medal_tally = {.enabled = true, .group_by = "organization",
+            spec.medal_tally = {.enabled = true,
+                                .group_by = "organization",
                                 .medals = {"first", "second", "third"}};
             Roster roster = HandRoster(spec, per_trade);
             Workload w;
@@ -1046,8 +1053,8 @@ TEST(ScoringPropertiesTest, IncrementalEqualsFullWhenSeveralRowsCrossAwardCutoff
   trade.awards = {Tier("first", AwardBy::kCount, 20), Tier("second", AwardBy::kCount, 40),
                   Tier("third", AwardBy::kShare, 15)};
   spec.trades.push_back(std::move(trade));
-  spec.medal_tally = {.enabled = true, .group_by = "organization",
-                      .medals = {"first", "second", "third"}};
+  spec.medal_tally = {
+      .enabled = true, .group_by = "organization", .medals = {"first", "second", "third"}};
   Roster roster = HandRoster(spec, 1000);
   const std::shared_ptr<const Competition> competition = Create(spec, roster);
   ASSERT_NE(competition, nullptr);

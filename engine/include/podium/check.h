@@ -16,10 +16,10 @@ namespace podium::internal {
 
 }  // namespace podium::internal
 
-#define PODIUM_CHECK(condition)                                              \
-  do {                                                                       \
-    if (!(condition)) [[unlikely]]                                           \
-      ::podium::internal::CheckFailed(__FILE__, __LINE__, #condition);       \
+#define PODIUM_CHECK(condition)                                        \
+  do {                                                                 \
+    if (!(condition)) [[unlikely]]                                     \
+      ::podium::internal::CheckFailed(__FILE__, __LINE__, #condition); \
   } while (false)
 
 #endif  // PODIUM_CHECK_H_

@@ -2,9 +2,8 @@
 #ifndef PODIUM_ENGINE_EIGEN_TYPES_H_
 #define PODIUM_ENGINE_EIGEN_TYPES_H_
 
-#include <cstdint>
-
 #include <Eigen/Core>
+#include <cstdint>
 
 namespace podium::engine {
 
@@ -19,8 +18,7 @@ using PresenceMatrix = Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic>;
 using ScoreMatrix = Eigen::MatrixXd;
 using ScoreVector = Eigen::VectorXd;
 // Per contestant, row-major ranking keys (one row = one contestant's keys).
-using KeyMatrix =
-    Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using KeyMatrix = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using CountVector = Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>;
 
 }  // namespace podium::engine

@@ -40,11 +40,11 @@ struct ExplainedItem {
 struct ExplainedEvent {
   int event = 0;  // event index within the trade
   std::vector<ExplainedItem> items;
-  double weighted_items = 0;   // sum(weight * item score)
+  double weighted_items = 0;  // sum(weight * item score)
   double penalty_points = 0;
-  double raw_score = 0;        // weighted_items - penalty_points
-  double score = 0;            // after standardization (equal to raw_score without it)
-  double weight = 0;           // percent of the stage total
+  double raw_score = 0;  // weighted_items - penalty_points
+  double score = 0;      // after standardization (equal to raw_score without it)
+  double weight = 0;     // percent of the stage total
 };
 
 struct ExplainedStage {

@@ -57,7 +57,7 @@ struct ItemSpec {
   int trim = 1;        // kTrimmed: marks dropped at each end
   int panel_size = 1;  // marks expected per contestant
   double tolerance = std::numeric_limits<double>::infinity();  // raw spread that flags a panel
-  std::optional<Normalization> normalization;  // unset: the event's default
+  std::optional<Normalization> normalization;                  // unset: the event's default
   std::vector<PenaltySpec> penalties;
   SourceLine source;
 };
@@ -66,7 +66,7 @@ struct EventSpec {
   std::string id;
   std::string name;
   std::string name_en;
-  std::string stage;  // stage id; empty when the trade has a single stage
+  std::string stage;    // stage id; empty when the trade has a single stage
   double weight = 100;  // percent of the stage total
   Normalization normalization = Normalization::kNone;  // default for the items
   Standardization standardize;
@@ -109,10 +109,10 @@ struct AwardTier {
   std::string id;
   std::string name;
   AwardBy by = AwardBy::kCount;
-  int count = 0;           // kCount
-  double share = 0;        // kShare: percent of ranked contestants
+  int count = 0;     // kCount
+  double share = 0;  // kShare: percent of ranked contestants
   ShareRounding rounding = ShareRounding::kFloor;
-  double threshold = 0;    // kThreshold: total at or above
+  double threshold = 0;             // kThreshold: total at or above
   std::optional<double> min_total;  // no award below this total
   SourceLine source;
 };

@@ -17,17 +17,17 @@ namespace podium::engine {
 struct PanelParams {
   PanelRule rule = PanelRule::kMean;
   int trim = 1;
-  double mark_max = 100;     // adjusted marks are clamped to [0, mark_max]
-  double score_scale = 1;    // item score = scale * aggregate (judgement-0-3: max / 3)
-  double tolerance = 0;      // raw spread above this flags the panel
+  double mark_max = 100;   // adjusted marks are clamped to [0, mark_max]
+  double score_scale = 1;  // item score = scale * aggregate (judgement-0-3: max / 3)
+  double tolerance = 0;    // raw spread above this flags the panel
   static PanelParams For(const ItemSpec& item);
 };
 
 // Per-row outputs of an aggregation, written for the rows aggregated.
 struct PanelOutput {
-  Eigen::Ref<ScoreVector> score;                                // item score (0 if no mark)
+  Eigen::Ref<ScoreVector> score;                                    // item score (0 if no mark)
   Eigen::Ref<Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>> marks;  // marks present
-  Eigen::Ref<Eigen::Array<bool, Eigen::Dynamic, 1>> flagged;     // spread > tolerance
+  Eigen::Ref<Eigen::Array<bool, Eigen::Dynamic, 1>> flagged;        // spread > tolerance
 };
 
 // Aggregates rows [first, first + count). Vectorized over blocks of rows; one

@@ -32,13 +32,20 @@ inline std::int64_t ScaledRound(double score, int precision) {
   const double micro = score * 1e6;
   const auto m = static_cast<std::int64_t>(micro + (micro >= 0 ? 0.5 : -0.5));
   switch (precision) {
-    case 0: return internal::FromMicro<1'000'000>(m);
-    case 1: return internal::FromMicro<100'000>(m);
-    case 2: return internal::FromMicro<10'000>(m);
-    case 3: return internal::FromMicro<1'000>(m);
-    case 4: return internal::FromMicro<100>(m);
-    case 5: return internal::FromMicro<10>(m);
-    case 6: return m;
+    case 0:
+      return internal::FromMicro<1'000'000>(m);
+    case 1:
+      return internal::FromMicro<100'000>(m);
+    case 2:
+      return internal::FromMicro<10'000>(m);
+    case 3:
+      return internal::FromMicro<1'000>(m);
+    case 4:
+      return internal::FromMicro<100>(m);
+    case 5:
+      return internal::FromMicro<10>(m);
+    case 6:
+      return m;
   }
   PODIUM_CHECK(precision >= 0 && precision <= kMaxPrecision);
   return m;

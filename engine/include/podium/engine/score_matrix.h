@@ -44,7 +44,7 @@ class ItemMarks final {
 
  private:
   double step_ = 1;
-  QuantaMatrix quanta_;      // 0 where no mark is present
+  QuantaMatrix quanta_;  // 0 where no mark is present
   PresenceMatrix present_;
   CountVector count_;
   CountVector sum_;

@@ -87,12 +87,12 @@ class TradeStandings final {
 
  private:
   friend class TradeScores;
-  ChunkedArray<StandingRow> rows_;       // by trade row; rank is kept by position
-  ChunkedArray<double> event_scores_;    // row * num_events + event
-  ChunkedArray<std::int32_t> order_;     // position -> trade row
-  ChunkedArray<std::int32_t> rank_at_;   // position -> rank (0 = unranked)
+  ChunkedArray<StandingRow> rows_;          // by trade row; rank is kept by position
+  ChunkedArray<double> event_scores_;       // row * num_events + event
+  ChunkedArray<std::int32_t> order_;        // position -> trade row
+  ChunkedArray<std::int32_t> rank_at_;      // position -> rank (0 = unranked)
   ChunkedArray<std::int32_t> position_of_;  // trade row -> position
-  ChunkedArray<TeamRow> teams_;          // by team index; rank kept by position
+  ChunkedArray<TeamRow> teams_;             // by team index; rank kept by position
   ChunkedArray<std::int32_t> team_order_;
   ChunkedArray<std::int32_t> team_rank_at_;
   ChunkedArray<std::int32_t> team_position_of_;
@@ -131,7 +131,7 @@ struct TradeDelta {
   std::vector<StandingRow> rows;     // with their new rank
   std::vector<double> event_scores;  // rows[i]'s events at [i * num_events, (i + 1) * num_events)
   std::vector<PositionSpan> positions;
-  std::vector<TeamRow> teams;        // with their new rank
+  std::vector<TeamRow> teams;  // with their new rank
   std::vector<PositionSpan> team_positions;
 
   bool empty() const {

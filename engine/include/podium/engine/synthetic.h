@@ -16,13 +16,13 @@ namespace podium::engine {
 struct SyntheticOptions {
   int contestants = 1000;
   int trades = 1;
-  int items = 7;         // judgement items per trade: the first 2 form the theory event
-  int judges = 5;        // panel size per item (one panel marks every contestant)
-  int team_size = 5;     // consecutive bibs form a team; 0 = no teams
+  int items = 7;      // judgement items per trade: the first 2 form the theory event
+  int judges = 5;     // panel size per item (one panel marks every contestant)
+  int team_size = 5;  // consecutive bibs form a team; 0 = no teams
   Normalization normalization = Normalization::kJudgeZScore;
   double judge_severity_sd = 1.0;  // spread of judges' biases, in marks (items have max 20)
   double mark_noise_sd = 0.8;
-  double fill = 1.0;     // share of marks present (a live contest is < 1)
+  double fill = 1.0;  // share of marks present (a live contest is < 1)
   std::uint64_t seed = 20261122;
 };
 
