@@ -104,50 +104,113 @@ struct ColumnPlan {
 
 // Per-block accumulators over a row block.
 struct Accumulators {
-  Block sum, n, lo, hi, raw_lo, raw_hi;
+  Block sum, n, lo, hi;
+  // The raw spread is tracked in quanta: their order is the marks' order.
+  Eigen::Array<std::int32_t, Eigen::Dynamic, 1, Eigen::ColMajor, kBlock, 1> quanta_lo, quanta_hi;
   void Reset(int len, double present_columns) {
     sum = Block::Zero(len);
     n = Block::Constant(len, present_columns);
     lo = Block::Constant(len, kInf);
     hi = Block::Constant(len, -kInf);
-    raw_lo = Block::Constant(len, kInf);
-    raw_hi = Block::Constant(len, -kInf);
+    quanta_lo.setConstant(len, INT32_MAX);
+    quanta_hi.setConstant(len, INT32_MIN);
   }
 };
 
-// Adds one column's marks for rows [b, b + len). `kRaw`: also track the raw
-// spread separately (needed when some adjustment is not the identity).
-template <bool kRaw>
-void AccumulateColumn(const ItemMarks& marks, const JudgeAdjustment& adjustment,
-                      const PanelParams& params, const ColumnPlan& plan, int c, int b, int len,
-                      Accumulators& acc) {
-  const Block raw = marks.quanta().col(c).segment(b, len).array().cast<double>() * marks.step();
-  Block v;
-  if (plan.identity) {
-    v = raw;
-  } else if (plan.clamp) {
-    v = (raw * adjustment.scale(c) + adjustment.offset(c)).max(0.0).min(params.mark_max);
-  } else {
-    v = raw * adjustment.scale(c) + adjustment.offset(c);
-  }
-  if (plan.all_present) {
-    acc.sum += v;
-    acc.lo = acc.lo.min(v);
-    acc.hi = acc.hi.max(v);
-    if constexpr (kRaw) {
-      acc.raw_lo = acc.raw_lo.min(raw);
-      acc.raw_hi = acc.raw_hi.max(raw);
+// Adds one column's marks for rows [b, b + len) in one fused loop (one pass
+// over the column, accumulators in L1). The same scalar operations run on a
+// single row or a block, so results are bit-identical either way.
+template <bool kMasked, bool kIdentity, bool kClamp>
+void AccumulateColumn(const std::int32_t* quanta, const bool* present, double step, double scale,
+                      double offset, double mark_max, int len, Accumulators& acc) {
+  // Distinct arrays: telling the compiler lets it vectorize the loop.
+  double* __restrict__ sum = acc.sum.data();
+  double* __restrict__ n = acc.n.data();
+  double* __restrict__ lo = acc.lo.data();
+  double* __restrict__ hi = acc.hi.data();
+  std::int32_t* __restrict__ quanta_lo = acc.quanta_lo.data();
+  std::int32_t* __restrict__ quanta_hi = acc.quanta_hi.data();
+  for (int i = 0; i < len; ++i) {
+    const double raw = quanta[i] * step;
+    double v = kIdentity ? raw : raw * scale + offset;
+    if constexpr (kClamp) {
+      v = v > 0.0 ? v : 0.0;
+      v = v < mark_max ? v : mark_max;
     }
-    return;
+    if constexpr (kMasked) {
+      if (!present[i]) continue;
+      n[i] += 1.0;
+    }
+    sum[i] += v;
+    lo[i] = v < lo[i] ? v : lo[i];
+    hi[i] = v > hi[i] ? v : hi[i];
+    quanta_lo[i] = quanta[i] < quanta_lo[i] ? quanta[i] : quanta_lo[i];
+    quanta_hi[i] = quanta[i] > quanta_hi[i] ? quanta[i] : quanta_hi[i];
   }
-  const auto present = marks.presence().col(c).segment(b, len);
-  acc.sum += present.select(v, 0.0);
-  acc.n += present.cast<double>();
-  acc.lo = present.select(v.min(acc.lo), acc.lo);
-  acc.hi = present.select(v.max(acc.hi), acc.hi);
-  if constexpr (kRaw) {
-    acc.raw_lo = present.select(raw.min(acc.raw_lo), acc.raw_lo);
-    acc.raw_hi = present.select(raw.max(acc.raw_hi), acc.raw_hi);
+}
+
+using AccumulateFn = void (*)(const std::int32_t*, const bool*, double, double, double, double,
+                              int, Accumulators&);
+
+// Picks the specialization for one column's plan.
+AccumulateFn AccumulatorFor(const ColumnPlan& plan) {
+  if (plan.all_present) {
+    if (plan.identity) return &AccumulateColumn<false, true, false>;
+    return plan.clamp ? &AccumulateColumn<false, false, true> : &AccumulateColumn<false, false, false>;
+  }
+  if (plan.identity) return &AccumulateColumn<true, true, false>;
+  return plan.clamp ? &AccumulateColumn<true, false, true> : &AccumulateColumn<true, false, false>;
+}
+
+// The common case, fully present panels of a usual size: every column's mark
+// is loaded once and the row's whole aggregate is kept in registers. Same
+// scalar operations, in the same order, as the general path (clamping an
+// in-range mark, or scaling by exactly 1 and adding 0, changes nothing), so
+// both give bit-identical scores.
+template <int kColumns, bool kTrimmed>
+void AggregateDenseBlock(const std::int32_t* const* quanta, const double* scale,
+                         const double* offset, double step, const PanelParams& params, int len,
+                         double* __restrict__ score, std::uint8_t* __restrict__ marks,
+                         bool* __restrict__ flagged) {
+  const double mark_max = params.mark_max;
+  const double tolerance = params.tolerance + kSpreadTolerance;
+  for (int i = 0; i < len; ++i) {
+    double sum = 0;
+    double lo = kInf;
+    double hi = -kInf;
+    std::int32_t quanta_lo = INT32_MAX;
+    std::int32_t quanta_hi = INT32_MIN;
+    for (int c = 0; c < kColumns; ++c) {
+      const std::int32_t q = quanta[c][i];
+      double v = (q * step) * scale[c] + offset[c];
+      v = v > 0.0 ? v : 0.0;
+      v = v < mark_max ? v : mark_max;
+      sum += v;
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+      quanta_lo = q < quanta_lo ? q : quanta_lo;
+      quanta_hi = q > quanta_hi ? q : quanta_hi;
+    }
+    const double result = kTrimmed ? (sum - lo - hi) / (kColumns - 2.0) : sum / kColumns;
+    score[i] = result * params.score_scale;
+    marks[i] = static_cast<std::uint8_t>(kColumns);
+    flagged[i] = kColumns >= 2 &&
+                 (static_cast<double>(quanta_hi) - static_cast<double>(quanta_lo)) * step > tolerance;
+  }
+}
+
+using DenseFn = void (*)(const std::int32_t* const*, const double*, const double*, double,
+                         const PanelParams&, int, double*, std::uint8_t*, bool*);
+
+// The dense kernel for this panel, or nullptr if it has no fast path.
+DenseFn DenseKernelFor(int columns, bool trimmed) {
+  switch (columns) {
+    case 1: return &AggregateDenseBlock<1, false>;
+    case 3: return trimmed ? &AggregateDenseBlock<3, true> : &AggregateDenseBlock<3, false>;
+    case 4: return trimmed ? &AggregateDenseBlock<4, true> : &AggregateDenseBlock<4, false>;
+    case 5: return trimmed ? &AggregateDenseBlock<5, true> : &AggregateDenseBlock<5, false>;
+    case 7: return trimmed ? &AggregateDenseBlock<7, true> : &AggregateDenseBlock<7, false>;
+    default: return nullptr;
   }
 }
 
@@ -158,7 +221,6 @@ void AggregatePanel(const ItemMarks& marks, const JudgeAdjustment& adjustment,
   const int columns = marks.columns();
   std::vector<ColumnPlan> plans(columns);
   double present_columns = 0;
-  bool all_identity = true;
   for (int c = 0; c < columns; ++c) {
     ColumnPlan& plan = plans[c];
     const double scale = adjustment.scale(c);
@@ -168,41 +230,46 @@ void AggregatePanel(const ItemMarks& marks, const JudgeAdjustment& adjustment,
     // Raw marks lie in [0, mark_max]; so does their image if both ends do.
     plan.clamp = !(scale > 0 && offset >= 0 && scale * params.mark_max + offset <= params.mark_max);
     present_columns += plan.all_present ? 1 : 0;
-    all_identity = all_identity && plan.identity;
   }
   const bool sum_min_max = params.rule == PanelRule::kMean ||
                            params.rule == PanelRule::kJudgement03 ||
                            (params.rule == PanelRule::kTrimmed && params.trim == 1);
+  const bool mean_like = params.rule == PanelRule::kMean || params.rule == PanelRule::kJudgement03;
+  const bool trimmed_one = params.rule == PanelRule::kTrimmed && params.trim == 1;
+  if (present_columns == columns && (mean_like || (trimmed_one && columns >= 3))) {
+    if (const DenseFn dense = DenseKernelFor(columns, trimmed_one)) {
+      std::vector<const std::int32_t*> quanta(columns);
+      for (int c = 0; c < columns; ++c) quanta[c] = marks.quanta().col(c).data() + first;
+      dense(quanta.data(), adjustment.scale.data(), adjustment.offset.data(), marks.step(), params,
+            count, out.score.data() + first, out.marks.data() + first, out.flagged.data() + first);
+      return;
+    }
+  }
+  std::vector<AccumulateFn> accumulate(columns);
+  for (int c = 0; c < columns; ++c) accumulate[c] = AccumulatorFor(plans[c]);
+  const double step = marks.step();
   Accumulators acc;
   for (int b = first; b < first + count; b += kBlock) {
     const int len = std::min(kBlock, first + count - b);
     acc.Reset(len, present_columns);
     for (int c = 0; c < columns; ++c) {
-      if (all_identity) {
-        AccumulateColumn<false>(marks, adjustment, params, plans[c], c, b, len, acc);
-      } else {
-        AccumulateColumn<true>(marks, adjustment, params, plans[c], c, b, len, acc);
-      }
+      accumulate[c](marks.quanta().col(c).data() + b, marks.presence().col(c).data() + b, step,
+                    adjustment.scale(c), adjustment.offset(c), params.mark_max, len, acc);
     }
-    // Identity adjustments: the adjusted extremes are the raw ones.
-    const Block& raw_lo = all_identity ? acc.lo : acc.raw_lo;
-    const Block& raw_hi = all_identity ? acc.hi : acc.raw_hi;
     Block result;
     if (params.rule == PanelRule::kTrimmed && params.trim == 1) {
-      result = (acc.n >= 3)
-                   .select((acc.sum - acc.lo - acc.hi) / (acc.n - 2),
-                           (acc.n > 0).select(acc.sum / acc.n, 0.0));
+      result = (acc.n >= 3).select((acc.sum - acc.lo - acc.hi) / (acc.n - 2),
+                                   (acc.n > 0).select(acc.sum / acc.n, 0.0));
     } else if (sum_min_max) {
       result = (acc.n > 0).select(acc.sum / acc.n, 0.0);
     } else {
       result.resize(len);
-      for (int i = 0; i < len; ++i)
-        result(i) = AggregateSortedRow(marks, adjustment, params, b + i);
+      for (int i = 0; i < len; ++i) result(i) = AggregateSortedRow(marks, adjustment, params, b + i);
     }
     out.score.segment(b, len) = (result * params.score_scale).matrix();
     out.marks.segment(b, len) = acc.n.min(255.0).cast<std::uint8_t>();
-    out.flagged.segment(b, len) =
-        (acc.n >= 2) && (raw_hi - raw_lo > params.tolerance + kSpreadTolerance);
+    const Block spread = (acc.quanta_hi.cast<double>() - acc.quanta_lo.cast<double>()) * step;
+    out.flagged.segment(b, len) = (acc.n >= 2) && (spread > params.tolerance + kSpreadTolerance);
   }
 }
 

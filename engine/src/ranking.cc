@@ -77,7 +77,7 @@ void Ranking::Reset(int num_entries, int num_keys) {
   order_.resize(num_entries);
   std::iota(order_.begin(), order_.end(), 0);
   position_ = order_;
-  rank_.assign(num_entries, 0);
+  rank_at_.assign(num_entries, 0);
 }
 
 bool Ranking::SameKeys(int a, int b) const {
@@ -100,16 +100,15 @@ bool Ranking::Before(int a, int b) const {
 
 RankSpan Ranking::SortAllAndCompare() {
   const int n = size();
-  std::vector<std::int32_t> old_order = order_;
-  std::vector<std::int32_t> old_rank(n);
-  for (int p = 0; p < n; ++p) old_rank[p] = rank_[order_[p]];
+  const std::vector<std::int32_t> old_order = order_;
+  const std::vector<std::int32_t> old_rank = rank_at_;
   SortAll();
   RankSpan span;
   int p = 0;
-  while (p < n && order_[p] == old_order[p] && rank_[order_[p]] == old_rank[p]) ++p;
+  while (p < n && order_[p] == old_order[p] && rank_at_[p] == old_rank[p]) ++p;
   if (p == n) return span;
   int q = n - 1;
-  while (order_[q] == old_order[q] && rank_[order_[q]] == old_rank[q]) --q;
+  while (order_[q] == old_order[q] && rank_at_[q] == old_rank[q]) --q;
   return {p, q};
 }
 
@@ -205,7 +204,7 @@ void Ranking::SortAll() {
     while (start > 0 && packed[start - 1] == packed[first]) --start;
     for (int p = first; p < last; ++p) {
       if (p > first && packed[p] != packed[p - 1]) start = p;
-      rank_[order_[p]] = p >= n - excluded ? 0 : start + 1;
+      rank_at_[p] = p >= n - excluded ? 0 : start + 1;
     }
   });
   if (!one_word) AssignRanks(0, n - 1);
@@ -215,11 +214,11 @@ void Ranking::AssignRanks(int first, int last) {
   for (int p = first; p <= last; ++p) {
     const int e = order_[p];
     if (keys_(e, 0) == 0) {
-      rank_[e] = 0;
+      rank_at_[p] = 0;
     } else if (p > 0 && SameKeys(order_[p - 1], e)) {
-      rank_[e] = rank_[order_[p - 1]];
+      rank_at_[p] = rank_at_[p - 1];
     } else {
-      rank_[e] = p + 1;
+      rank_at_[p] = p + 1;
     }
   }
 }
@@ -265,7 +264,8 @@ RankSpan Ranking::Update(int entry) {
   while (span.last + 1 < n) {
     const int next = order_[span.last + 1];
     const bool tied_now = SameKeys(order_[span.last], next);
-    const bool tied_before = rank_[next] != 0 && rank_[next] - 1 <= span.last;
+    const int next_rank = rank_at_[span.last + 1];  // not yet reassigned
+    const bool tied_before = next_rank != 0 && next_rank - 1 <= span.last;
     if (!tied_now && !tied_before) break;
     ++span.last;
   }

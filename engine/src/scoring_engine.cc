@@ -37,6 +37,13 @@ ScoringEngine::ScoringEngine(std::shared_ptr<const Competition> competition)
   for (size_t t = 0; t < competition_teams_.size(); ++t)
     competition_teams_[t].team = static_cast<int>(t);
   const MedalTallySpec& tally = competition_->spec().medal_tally;
+  for (int t = 0; t < competition_->num_trades(); ++t) {
+    std::vector<int>& medal_of = medal_of_tier_.emplace_back();
+    for (const AwardTier& tier : competition_->trade(t).spec->awards) {
+      const auto m = std::find(tally.medals.begin(), tally.medals.end(), tier.id);
+      medal_of.push_back(m == tally.medals.end() ? -1 : static_cast<int>(m - tally.medals.begin()));
+    }
+  }
   medal_tally_.resize(competition_->tally_groups().size());
   for (size_t g = 0; g < medal_tally_.size(); ++g) {
     medal_tally_[g].group = static_cast<int>(g);
@@ -319,10 +326,8 @@ void ScoringEngine::CountAward(int trade, int contestant, int award, int sign) {
   if (group < 0 || award < 0 || !competition_->spec().medal_tally.enabled) return;
   MedalRow& row = medal_tally_[group];
   row.awarded += sign;
-  const auto& medals = competition_->spec().medal_tally.medals;
-  const std::string& id = competition_->trade(trade).spec->awards[award].id;
-  const auto m = std::find(medals.begin(), medals.end(), id);
-  if (m != medals.end()) row.medals[m - medals.begin()] += sign;
+  const int medal = medal_of_tier_[trade][award];
+  if (medal >= 0) row.medals[medal] += sign;
 }
 
 void ScoringEngine::RecomputeMedalTally(StandingsDelta& delta) {

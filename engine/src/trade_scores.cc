@@ -723,85 +723,62 @@ TradeStandings TradeScores::Publish(const TradeStandings* previous) {
   out.trade = trade_;
   out.num_events = num_events_;
   const auto ne = static_cast<std::size_t>(num_events_);
-  const bool fresh = previous == nullptr || republish_all_;
-  // Rows and event scores by row: only changed rows are written.
-  {
-    auto rows = fresh ? ChunkedArray<StandingRow>::Builder(static_cast<std::size_t>(n_))
-                      : ChunkedArray<StandingRow>::Builder(previous->rows_);
-    auto events = fresh ? ChunkedArray<double>::Builder(static_cast<std::size_t>(n_) * ne)
-                        : ChunkedArray<double>::Builder(previous->event_scores_);
-    auto write = [&](int r) {
+  const auto n = static_cast<std::size_t>(n_);
+  const auto num_teams = team_rows_.size();
+  if (previous == nullptr || republish_all_) {
+    // Everything afresh: straight copies of the published arrays.
+    out.rows_ = ChunkedArray<StandingRow>::FromData(published_.data(), n);
+    out.event_scores_ = ChunkedArray<double>::FromData(published_events_.data(), n * ne);
+    out.order_ = ChunkedArray<std::int32_t>::FromData(ranking_.order().data(), n);
+    out.rank_at_ = ChunkedArray<std::int32_t>::FromData(ranking_.ranks_by_position().data(), n);
+    out.position_of_ = ChunkedArray<std::int32_t>::FromData(ranking_.positions().data(), n);
+    out.teams_ = ChunkedArray<TeamRow>::FromData(published_teams_.data(), num_teams);
+    out.team_order_ = ChunkedArray<std::int32_t>::FromData(team_ranking_.order().data(), num_teams);
+    out.team_rank_at_ =
+        ChunkedArray<std::int32_t>::FromData(team_ranking_.ranks_by_position().data(), num_teams);
+    out.team_position_of_ =
+        ChunkedArray<std::int32_t>::FromData(team_ranking_.positions().data(), num_teams);
+  } else {
+    // Only what changed: rows by row, ranks by leaderboard position.
+    ChunkedArray<StandingRow>::Builder rows(previous->rows_);
+    ChunkedArray<double>::Builder events(previous->event_scores_);
+    for (const int r : changed_rows_) {
       rows.Set(r, published_[r]);
-      for (int e = 0; e < num_events_; ++e) events.Set(r * ne + e, published_events_(r, e));
-    };
-    if (fresh) {
-      // A fresh builder owns every chunk, so row chunks may be written at once.
-      ForEachRowChunk([&](int first, int last) {
-        for (int r = first; r < last; ++r) write(r);
-      });
-    } else {
-      for (const int r : changed_rows_) write(r);
+      for (std::size_t e = 0; e < ne; ++e) events.Set(r * ne + e, published_events_(r, e));
     }
     out.rows_ = std::move(rows).Build();
     out.event_scores_ = std::move(events).Build();
-  }
-  // Order, rank and position by leaderboard position: only re-ranked spans.
-  auto publish_order =
-      [&](const Ranking& ranking, const std::vector<RankSpan>& spans, int size,
-          const ChunkedArray<std::int32_t>* order_before,
-          const ChunkedArray<std::int32_t>* rank_before,
-          const ChunkedArray<std::int32_t>* position_before, ChunkedArray<std::int32_t>& order_out,
-          ChunkedArray<std::int32_t>& rank_out, ChunkedArray<std::int32_t>& position_out) {
-        const auto n = static_cast<std::size_t>(size);
-        auto order = fresh ? ChunkedArray<std::int32_t>::Builder(n)
-                           : ChunkedArray<std::int32_t>::Builder(*order_before);
-        auto rank = fresh ? ChunkedArray<std::int32_t>::Builder(n)
-                          : ChunkedArray<std::int32_t>::Builder(*rank_before);
-        auto position = fresh ? ChunkedArray<std::int32_t>::Builder(n)
-                              : ChunkedArray<std::int32_t>::Builder(*position_before);
-        auto write = [&](int p) {
-          const int entry = ranking.at(p);
-          order.Set(p, entry);
-          rank.Set(p, ranking.rank(entry));
-          position.Set(entry, p);
-        };
-        if (fresh) {
-          for (int p = 0; p < size; ++p) write(p);
-        } else {
-          for (const RankSpan& span : spans) {
-            for (int p = span.first; p <= span.last; ++p) write(p);
-          }
-        }
-        order_out = std::move(order).Build();
-        rank_out = std::move(rank).Build();
-        position_out = std::move(position).Build();
-      };
-  publish_order(ranking_, order_spans_, n_, previous ? &previous->order_ : nullptr,
-                previous ? &previous->rank_at_ : nullptr,
-                previous ? &previous->position_of_ : nullptr, out.order_, out.rank_at_,
-                out.position_of_);
-  const int num_teams = static_cast<int>(team_rows_.size());
-  {
-    auto teams = fresh ? ChunkedArray<TeamRow>::Builder(static_cast<std::size_t>(num_teams))
-                       : ChunkedArray<TeamRow>::Builder(previous->teams_);
-    if (fresh) {
-      for (int t = 0; t < num_teams; ++t) teams.Set(t, published_teams_[t]);
-    } else {
-      for (const int t : changed_teams_) teams.Set(t, published_teams_[t]);
-    }
+    PublishOrder(ranking_, order_spans_, *previous, false, out);
+    ChunkedArray<TeamRow>::Builder teams(previous->teams_);
+    for (const int t : changed_teams_) teams.Set(t, published_teams_[t]);
     out.teams_ = std::move(teams).Build();
+    PublishOrder(team_ranking_, team_order_spans_, *previous, true, out);
   }
-  publish_order(team_ranking_, team_order_spans_, num_teams,
-                previous ? &previous->team_order_ : nullptr,
-                previous ? &previous->team_rank_at_ : nullptr,
-                previous ? &previous->team_position_of_ : nullptr, out.team_order_,
-                out.team_rank_at_, out.team_position_of_);
   changed_rows_.clear();
   order_spans_.clear();
   changed_teams_.clear();
   team_order_spans_.clear();
   republish_all_ = false;
   return out;
+}
+
+void TradeScores::PublishOrder(const Ranking& ranking, const std::vector<RankSpan>& spans,
+                               const TradeStandings& previous, bool teams, TradeStandings& out) {
+  ChunkedArray<std::int32_t>::Builder order(teams ? previous.team_order_ : previous.order_);
+  ChunkedArray<std::int32_t>::Builder rank(teams ? previous.team_rank_at_ : previous.rank_at_);
+  ChunkedArray<std::int32_t>::Builder position(teams ? previous.team_position_of_
+                                                     : previous.position_of_);
+  for (const RankSpan& span : spans) {
+    for (int p = span.first; p <= span.last; ++p) {
+      const int entry = ranking.at(p);
+      order.Set(p, entry);
+      rank.Set(p, ranking.rank_at(p));
+      position.Set(entry, p);
+    }
+  }
+  (teams ? out.team_order_ : out.order_) = std::move(order).Build();
+  (teams ? out.team_rank_at_ : out.rank_at_) = std::move(rank).Build();
+  (teams ? out.team_position_of_ : out.position_of_) = std::move(position).Build();
 }
 
 Explanation TradeScores::Explain(int row) const {

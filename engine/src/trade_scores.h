@@ -104,6 +104,9 @@ class TradeScores final {
   void RecomputeTeams(bool full, const std::vector<int>& changed_rows, TradeDelta& delta);
   void ComputeTeam(int team, std::int64_t* keys);  // updates team_rows_, writes its keys
   void PublishTeam(int team, TradeDelta& delta);
+  // Copies the re-ranked spans of `ranking` (contestants, or teams) into `out`.
+  static void PublishOrder(const Ranking& ranking, const std::vector<RankSpan>& spans,
+                           const TradeStandings& previous, bool teams, TradeStandings& out);
   double RowKeyValue(const ResolvedKey& key, int row) const;
   std::int64_t TieBreakKey(const ResolvedKey& key, int row) const;
   double Published(double value) const;  // rounded to the competition's precision
@@ -159,7 +162,8 @@ class TradeScores final {
   // Published values (rounded; ranks live in the Ranking) and what changed
   // since the last Publish().
   std::vector<StandingRow> published_;
-  ScoreMatrix published_events_;
+  // Row-major: a row's events are contiguous, as in the snapshot.
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> published_events_;
   std::vector<TeamRow> published_teams_;
   std::vector<int> changed_rows_;
   std::vector<RankSpan> order_spans_;

@@ -5,6 +5,7 @@
 #ifndef PODIUM_ENGINE_CHUNKED_ARRAY_H_
 #define PODIUM_ENGINE_CHUNKED_ARRAY_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -25,6 +26,17 @@ class ChunkedArray final {
   std::size_t size() const { return size_; }
   const T& operator[](std::size_t i) const {
     return (*chunks_[i >> kChunkBits])[i & (kChunkSize - 1)];
+  }
+
+  // An array holding a copy of data[0, size).
+  static ChunkedArray FromData(const T* data, std::size_t size) {
+    ChunkedArray array;
+    array.size_ = size;
+    for (std::size_t first = 0; first < size; first += kChunkSize) {
+      const std::size_t len = std::min(kChunkSize, size - first);
+      array.chunks_.push_back(std::make_shared<std::vector<T>>(data + first, data + first + len));
+    }
+    return array;
   }
 
   // Builds a new version. Starts as a copy of `base` (sharing all chunks);

@@ -39,7 +39,7 @@ class Ranking final {
   // `num_keys` includes the group key.
   void Reset(int num_entries, int num_keys);
 
-  int size() const { return static_cast<int>(rank_.size()); }
+  int size() const { return static_cast<int>(rank_at_.size()); }
   int num_keys() const { return static_cast<int>(keys_.cols()); }
   std::int64_t* mutable_keys(int entry) { return keys_.row(entry).data(); }
   std::span<const std::int64_t> keys(int entry) const {
@@ -59,7 +59,10 @@ class Ranking final {
   // positions whose rank may have changed.
   RankSpan Update(int entry);
 
-  int rank(int entry) const { return rank_[entry]; }          // 0 = excluded
+  int rank(int entry) const { return rank_at_[position_[entry]]; }  // 0 = excluded
+  int rank_at(int position) const { return rank_at_[position]; }
+  const std::vector<std::int32_t>& ranks_by_position() const { return rank_at_; }
+  const std::vector<std::int32_t>& positions() const { return position_; }
   int position(int entry) const { return position_[entry]; }  // 0 = first
   int at(int position) const { return order_[position]; }
   const std::vector<std::int32_t>& order() const { return order_; }
@@ -75,7 +78,7 @@ class Ranking final {
   KeyMatrix keys_;
   std::vector<std::int32_t> order_;
   std::vector<std::int32_t> position_;
-  std::vector<std::int32_t> rank_;
+  std::vector<std::int32_t> rank_at_;  // by position
   // Radix sort scratch, kept between sorts.
   std::vector<std::uint64_t> scratch_words_;
   std::vector<std::uint64_t> scratch_words_out_;

@@ -81,6 +81,7 @@ class ScoringEngine final {
   std::vector<TeamRow> competition_teams_;
   std::vector<MedalRow> medal_tally_;
   std::vector<MedalRow> published_tally_;
+  std::vector<std::vector<int>> medal_of_tier_;  // per trade, per award tier: medal or -1
 };
 
 }  // namespace podium::engine
