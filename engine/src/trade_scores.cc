@@ -37,6 +37,8 @@ TradeScores::TradeScores(const Competition& competition, int trade)
   num_events_ = static_cast<int>(index_.events.size());
   num_stages_ = static_cast<int>(spec.stages.size());
   precision_ = competition.spec().precision;
+  // Half a published unit, less a margin for the snapping to millionths.
+  safe_half_unit_ = 0.5 / static_cast<double>(kPowersOfTen[precision_]) - 2e-6;
 
   for (const int g : index_.items) {
     const ItemIndex& item = competition.item(g);
@@ -87,6 +89,7 @@ TradeScores::TradeScores(const Competition& competition, int trade)
   team_ranking_.Reset(num_teams, 2 + static_cast<int>(index_.team_tie_break.size()));
 
   published_.resize(n_);
+  published_total_.assign(n_, 0.0);
   for (int r = 0; r < n_; ++r) published_[r].contestant = index_.contestants[r];
   published_events_.setZero(n_, num_events_);
   published_teams_ = team_rows_;
@@ -173,14 +176,23 @@ void TradeScores::ForEachRowChunk(const std::function<void(int, int)>& fn) const
   RunTasks(static_cast<int>(chunks.size()), [&](int c) { fn(chunks[c].first, chunks[c].second); });
 }
 
-void TradeScores::ComputeEventRow(int event, int row) {
-  double sum = 0;
+void TradeScores::ComputeEvents(int event, int first, int last) {
+  // Item by item over the rows, so the loop vectorizes; each row still sums
+  // 0 + w1 x1 + w2 x2 + ... - penalties in item order, alone or in a chunk.
+  double* __restrict__ raw = event_raw_.col(event).data();
+  double* __restrict__ score = event_score_.col(event).data();
+  for (int r = first; r < last; ++r) raw[r] = 0;
   for (const int g : index_.events[event].items) {
     const ItemIndex& item = competition_.item(g);
-    sum += item.spec->weight * item_score_(row, item.trade_item);
+    const double weight = item.spec->weight;
+    const double* __restrict__ x = item_score_.col(item.trade_item).data();
+    for (int r = first; r < last; ++r) raw[r] += weight * x[r];
   }
-  event_raw_(row, event) = sum - penalty_points_(row, event);
-  event_score_(row, event) = event_raw_(row, event);
+  const double* __restrict__ penalty = penalty_points_.col(event).data();
+  for (int r = first; r < last; ++r) {
+    raw[r] -= penalty[r];
+    score[r] = raw[r];
+  }
 }
 
 void TradeScores::StandardizeEvent(int event) {
@@ -409,6 +421,7 @@ bool TradeScores::RefreshRow(int row, int* old_award) {
   if (fresh == published_[row] && !events_changed) return false;
   *old_award = published_[row].award;
   published_[row] = fresh;
+  published_total_[row] = fresh.total;
   return true;
 }
 
@@ -442,7 +455,20 @@ void TradeScores::PublishAllRows(TradeDelta& delta) {
   }
 }
 
-void TradeScores::CollectChanges(int row, RowChanges& out) const {
+void TradeScores::CollectChanges(int row, const std::vector<char>* events, RowChanges& out) const {
+  if (events != nullptr) {
+    // Only the total and the re-derived events can have changed for this row,
+    // and a value still within (almost) half a unit of what was published
+    // publishes and ranks the same. Most rows stop here, having read only a
+    // few compact arrays.
+    bool maybe = !(std::abs(stage_total_(row, stage_reached_[row]) - published_total_[row]) <
+                   safe_half_unit_);
+    for (int e = 0; e < num_events_ && !maybe; ++e) {
+      maybe = (*events)[e] &&
+              !(std::abs(event_score_(row, e) - published_events_(row, e)) < safe_half_unit_);
+    }
+    if (!maybe) return;
+  }
   const int num_keys = ranking_.num_keys();
   std::int64_t keys[kMaxKeys];
   ComputeKeys(row, keys);
@@ -544,7 +570,7 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   // Events not re-derived whole: only the changed rows. Time used likewise.
   for (int e = 0; e < num_events_; ++e) {
     if (!event_all[e]) {
-      for (const int r : rows) ComputeEventRow(e, r);
+      for (const int r : rows) ComputeEvents(e, r, r + 1);
     }
   }
   for (const int r : rows) {
@@ -564,7 +590,7 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   RowChanges changes;
   if (!all_rows) {
     for (const int r : rows) ComputeTotalRow(r);
-    for (const int r : rows) CollectChanges(r, changes);
+    for (const int r : rows) CollectChanges(r, nullptr, changes);
   } else {
     const auto chunks = RowChunks();
     std::vector<RowChanges> chunk_changes(chunks.size());
@@ -572,12 +598,19 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
       for (const int i : whole_items) AggregateItem(i, first, last - first);
       for (int e = 0; e < num_events_; ++e) {
         if (event_all[e]) {
-          for (int r = first; r < last; ++r) ComputeEventRow(e, r);
+          ComputeEvents(e, first, last);
         }
       }
     };
+    // Rows outside `rows` kept their marks, penalties, time and status: for
+    // them only the re-derived events (and the total) can have moved. Whole
+    // recomputes (full, status, stages) look at everything.
+    const bool everything = full || structure_dirty_ || num_stages_ > 1;
     auto collect = [&](int c) {
-      for (int r = chunks[c].first; r < chunks[c].second; ++r) CollectChanges(r, chunk_changes[c]);
+      for (int r = chunks[c].first; r < chunks[c].second; ++r) {
+        const bool dirty_row = std::binary_search(rows.begin(), rows.end(), r);
+        CollectChanges(r, everything || dirty_row ? nullptr : &event_all, chunk_changes[c]);
+      }
     };
     if (!standardized) {
       RunTasks(static_cast<int>(chunks.size()), [&](int c) {

@@ -74,7 +74,8 @@ class TradeScores final {
   void RunTasks(int count, const std::function<void(int)>& task) const;
   // Runs fn(first, last) over chunks of rows, on the task runner.
   void ForEachRowChunk(const std::function<void(int, int)>& fn) const;
-  void ComputeEventRow(int event, int row);
+  // Event scores of rows [first, last).
+  void ComputeEvents(int event, int first, int last);
   void StandardizeEvent(int event);
   void ComputeTotalRow(int row);
   void ComputeTotalsAll();
@@ -97,7 +98,9 @@ class TradeScores final {
     std::vector<std::int64_t> keys;   // their new keys, num_keys each
     std::vector<int> events_changed;  // rows whose published event scores changed
   };
-  void CollectChanges(int row, RowChanges& out) const;
+  // `events`: which events were re-derived for this row (nullptr: anything
+  // about the row may have changed).
+  void CollectChanges(int row, const std::vector<char>* events, RowChanges& out) const;
   // Re-ranks the moved rows and publishes what changed. `rows` were
   // recomputed (marks, penalties, status) and are published in any case.
   void Rerank(const std::vector<int>& rows, RowChanges& changes, TradeDelta& delta);
@@ -120,6 +123,7 @@ class TradeScores final {
   int num_events_ = 0;
   int num_stages_ = 0;
   int precision_ = 2;
+  double safe_half_unit_ = 0;  // values this close to a published one publish the same
 
   // Marks and their aggregation, per trade item.
   std::vector<ItemMarks> marks_;
@@ -162,6 +166,7 @@ class TradeScores final {
   // Published values (rounded; ranks live in the Ranking) and what changed
   // since the last Publish().
   std::vector<StandingRow> published_;
+  std::vector<double> published_total_;  // published_[r].total, compact for whole-trade scans
   // Row-major: a row's events are contiguous, as in the snapshot.
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> published_events_;
   std::vector<TeamRow> published_teams_;

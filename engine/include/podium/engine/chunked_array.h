@@ -18,7 +18,8 @@ namespace podium::engine {
 template <typename T>
 class ChunkedArray final {
  public:
-  static constexpr std::size_t kChunkBits = 12;
+  // 2,048 entries: a changed row copies little, a snapshot shares few pointers.
+  static constexpr std::size_t kChunkBits = 11;
   static constexpr std::size_t kChunkSize = std::size_t{1} << kChunkBits;
 
   ChunkedArray() = default;
