@@ -314,10 +314,10 @@ std::int64_t TradeScores::TieBreakKey(const ResolvedKey& key, int row) const {
 }
 
 void TradeScores::ComputeAwardCutoffs() {
-  ranked_present_ = 0;
-  for (int r = 0; r < n_; ++r) {
-    if (status_[r] == ContestantStatus::kPresent && ranking_.rank(r) > 0) ++ranked_present_;
-  }
+  // Present contestants are exactly the ranked ones eligible for awards
+  // (other statuses rank last or not at all).
+  ranked_present_ = static_cast<int>(
+      std::count(status_.begin(), status_.end(), ContestantStatus::kPresent));
   const std::vector<AwardTier>& tiers = index_.spec->awards;
   award_cutoff_.assign(tiers.size(), 0);
   // Places are cumulative: each tier's places (a count, or a share of the
@@ -350,9 +350,29 @@ void TradeScores::ComputeAwardCutoffs() {
   }
 }
 
+void TradeScores::ComputeAwardPositions() {
+  // Ranks never decrease along the leaderboard (0 only at its unranked tail),
+  // so "rank <= cutoff" is a prefix of positions: find where it ends.
+  award_last_position_.assign(award_cutoff_.size(), -1);
+  int ranked = n_;
+  while (ranked > 0 && ranking_.rank_at(ranked - 1) == 0) --ranked;
+  for (size_t t = 0; t < award_cutoff_.size(); ++t) {
+    int lo = 0, hi = ranked;  // first position ranked above the cutoff
+    while (lo < hi) {
+      const int mid = (lo + hi) / 2;
+      if (ranking_.rank_at(mid) <= award_cutoff_[t]) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    award_last_position_[t] = lo - 1;
+  }
+}
+
 int TradeScores::AwardOf(int row) const {
-  const int rank = ranking_.rank(row);
-  if (status_[row] != ContestantStatus::kPresent || rank == 0) return -1;
+  if (status_[row] != ContestantStatus::kPresent) return -1;
+  const int position = ranking_.position(row);
   const std::vector<AwardTier>& tiers = index_.spec->awards;
   const std::int64_t total = ToKey(stage_total_(row, stage_reached_[row]), precision_, true);
   for (size_t t = 0; t < tiers.size(); ++t) {
@@ -360,7 +380,7 @@ int TradeScores::AwardOf(int row) const {
     if (tier.min_total && total < ToKey(*tier.min_total, precision_, true)) continue;
     const bool reached = tier.by == AwardBy::kThreshold
                              ? total >= ToKey(tier.threshold, precision_, true)
-                             : rank <= award_cutoff_[t];
+                             : position <= award_last_position_[t];
     if (reached) return static_cast<int>(t);
   }
   return -1;
@@ -498,6 +518,7 @@ void TradeScores::Rerank(const std::vector<int>& rows, RowChanges& changes, Trad
     }
     const RankSpan changed = ranking_.SortAllAndCompare();
     ComputeAwardCutoffs();
+    ComputeAwardPositions();
     republish_all_ = true;  // the next snapshot is built afresh
     PublishAllRows(delta);
     if (!changed.empty()) delta.positions.push_back({changed.first, changed.last});
@@ -510,6 +531,7 @@ void TradeScores::Rerank(const std::vector<int>& rows, RowChanges& changes, Trad
     std::copy_n(&changes.keys[m * num_keys], num_keys, ranking_.mutable_keys(moved[m]));
     spans.push_back(ranking_.Update(moved[m]));
   }
+  if (!moved.empty()) ComputeAwardPositions();
   // Rows to publish: those recomputed, those that moved, those whose
   // published event scores changed, and those that may have crossed an award
   // cutoff.

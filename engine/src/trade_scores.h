@@ -82,6 +82,7 @@ class TradeScores final {
   void ComputeStagesAll();  // multi-stage: totals, advancement, stage ranks
   void ComputeKeys(int row, std::int64_t* keys) const;
   void ComputeAwardCutoffs();
+  void ComputeAwardPositions();  // after every re-rank
   int AwardOf(int row) const;
   // Rows in `span` that may have crossed an award cutoff during `moves` moves.
   void RowsNearCutoffs(const RankSpan& span, int moves, std::vector<int>& rows) const;
@@ -153,6 +154,7 @@ class TradeScores final {
 
   Ranking ranking_;
   std::vector<std::int64_t> award_cutoff_;  // per tier: last rank included (count/share)
+  std::vector<int> award_last_position_;    // per tier: last leaderboard position included
   int ranked_present_ = 0;
 
   // Teams (CSR members per team).
