@@ -137,13 +137,21 @@ void Ranking::SortAll() {
   runner.Run(parts, [&](int part) {
     Range& range = ranges[part];
     const auto [first, last] = Part(n, parts, part);
-    for (int e = first; e < last; ++e) {
-      const std::int64_t* k = keys_.row(e).data();
-      range.excluded += k[0] == 0 ? 1 : 0;
-      for (int c = 0; c < num_keys; ++c) {
-        range.lo[c] = std::min(range.lo[c], k[c]);
-        range.hi[c] = std::max(range.hi[c], k[c]);
+    // Column by column over the row-major keys: each pass keeps its bounds in
+    // registers.
+    int excluded_here = 0;
+    for (int e = first; e < last; ++e) excluded_here += keys_(e, 0) == 0 ? 1 : 0;
+    range.excluded = excluded_here;
+    for (int c = 0; c < num_keys; ++c) {
+      std::int64_t lo_c = INT64_MAX, hi_c = INT64_MIN;
+      const std::int64_t* k = keys_.data() + c;
+      for (int e = first; e < last; ++e) {
+        const std::int64_t v = k[static_cast<std::ptrdiff_t>(e) * num_keys];
+        lo_c = v < lo_c ? v : lo_c;
+        hi_c = v > hi_c ? v : hi_c;
       }
+      range.lo[c] = lo_c;
+      range.hi[c] = hi_c;
     }
   });
   std::vector<std::int64_t> lo = ranges[0].lo, hi = ranges[0].hi;
