@@ -5,6 +5,8 @@
 #include <set>
 #include <utility>
 
+#include "messages.h"
+
 namespace podium::engine {
 
 namespace {
@@ -19,16 +21,6 @@ bool IsValidId(std::string_view id) {
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
   });
-}
-
-std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
-
-// 90, 99.5: without the trailing zeros std::to_string writes.
-std::string FormatNumber(double x) {
-  std::string s = std::to_string(x);
-  s.erase(s.find_last_not_of('0') + 1);
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
 }
 
 // Collects problems in one file.

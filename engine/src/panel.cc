@@ -149,14 +149,15 @@ void AccumulateColumn(const std::int32_t* quanta, const bool* present, double st
   }
 }
 
-using AccumulateFn = void (*)(const std::int32_t*, const bool*, double, double, double, double,
-                              int, Accumulators&);
+using AccumulateFn = void (*)(const std::int32_t*, const bool*, double, double, double, double, int,
+                              Accumulators&);
 
 // Picks the specialization for one column's plan.
 AccumulateFn AccumulatorFor(const ColumnPlan& plan) {
   if (plan.all_present) {
     if (plan.identity) return &AccumulateColumn<false, true, false>;
-    return plan.clamp ? &AccumulateColumn<false, false, true> : &AccumulateColumn<false, false, false>;
+    return plan.clamp ? &AccumulateColumn<false, false, true>
+                      : &AccumulateColumn<false, false, false>;
   }
   if (plan.identity) return &AccumulateColumn<true, true, false>;
   return plan.clamp ? &AccumulateColumn<true, false, true> : &AccumulateColumn<true, false, false>;
@@ -194,8 +195,9 @@ void AggregateDenseBlock(const std::int32_t* const* quanta, const double* scale,
     const double result = kTrimmed ? (sum - lo - hi) / (kColumns - 2.0) : sum / kColumns;
     score[i] = result * params.score_scale;
     marks[i] = static_cast<std::uint8_t>(kColumns);
-    flagged[i] = kColumns >= 2 &&
-                 (static_cast<double>(quanta_hi) - static_cast<double>(quanta_lo)) * step > tolerance;
+    flagged[i] =
+        kColumns >= 2 &&
+        (static_cast<double>(quanta_hi) - static_cast<double>(quanta_lo)) * step > tolerance;
   }
 }
 
@@ -205,12 +207,18 @@ using DenseFn = void (*)(const std::int32_t* const*, const double*, const double
 // The dense kernel for this panel, or nullptr if it has no fast path.
 DenseFn DenseKernelFor(int columns, bool trimmed) {
   switch (columns) {
-    case 1: return &AggregateDenseBlock<1, false>;
-    case 3: return trimmed ? &AggregateDenseBlock<3, true> : &AggregateDenseBlock<3, false>;
-    case 4: return trimmed ? &AggregateDenseBlock<4, true> : &AggregateDenseBlock<4, false>;
-    case 5: return trimmed ? &AggregateDenseBlock<5, true> : &AggregateDenseBlock<5, false>;
-    case 7: return trimmed ? &AggregateDenseBlock<7, true> : &AggregateDenseBlock<7, false>;
-    default: return nullptr;
+    case 1:
+      return &AggregateDenseBlock<1, false>;
+    case 3:
+      return trimmed ? &AggregateDenseBlock<3, true> : &AggregateDenseBlock<3, false>;
+    case 4:
+      return trimmed ? &AggregateDenseBlock<4, true> : &AggregateDenseBlock<4, false>;
+    case 5:
+      return trimmed ? &AggregateDenseBlock<5, true> : &AggregateDenseBlock<5, false>;
+    case 7:
+      return trimmed ? &AggregateDenseBlock<7, true> : &AggregateDenseBlock<7, false>;
+    default:
+      return nullptr;
   }
 }
 
@@ -258,13 +266,15 @@ void AggregatePanel(const ItemMarks& marks, const JudgeAdjustment& adjustment,
     }
     Block result;
     if (params.rule == PanelRule::kTrimmed && params.trim == 1) {
-      result = (acc.n >= 3).select((acc.sum - acc.lo - acc.hi) / (acc.n - 2),
-                                   (acc.n > 0).select(acc.sum / acc.n, 0.0));
+      result = (acc.n >= 3)
+                   .select((acc.sum - acc.lo - acc.hi) / (acc.n - 2),
+                           (acc.n > 0).select(acc.sum / acc.n, 0.0));
     } else if (sum_min_max) {
       result = (acc.n > 0).select(acc.sum / acc.n, 0.0);
     } else {
       result.resize(len);
-      for (int i = 0; i < len; ++i) result(i) = AggregateSortedRow(marks, adjustment, params, b + i);
+      for (int i = 0; i < len; ++i)
+        result(i) = AggregateSortedRow(marks, adjustment, params, b + i);
     }
     out.score.segment(b, len) = (result * params.score_scale).matrix();
     out.marks.segment(b, len) = acc.n.min(255.0).cast<std::uint8_t>();

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <type_traits>
 
+#include "messages.h"
 #include "podium/check.h"
 #include "podium/engine/ranking.h"
 #include "trade_scores.h"
@@ -15,15 +16,6 @@ namespace {
 
 // Marks are typed as decimals; accept float noise this small off a step.
 constexpr double kStepTolerance = 1e-6;
-
-std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
-
-std::string FormatNumber(double x) {
-  std::string s = std::to_string(x);
-  s.erase(s.find_last_not_of('0') + 1);
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
 
 }  // namespace
 

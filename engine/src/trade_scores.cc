@@ -316,8 +316,8 @@ std::int64_t TradeScores::TieBreakKey(const ResolvedKey& key, int row) const {
 void TradeScores::ComputeAwardCutoffs() {
   // Present contestants are exactly the ranked ones eligible for awards
   // (other statuses rank last or not at all).
-  ranked_present_ = static_cast<int>(
-      std::count(status_.begin(), status_.end(), ContestantStatus::kPresent));
+  ranked_present_ =
+      static_cast<int>(std::count(status_.begin(), status_.end(), ContestantStatus::kPresent));
   const std::vector<AwardTier>& tiers = index_.spec->awards;
   award_cutoff_.assign(tiers.size(), 0);
   // Places are cumulative: each tier's places (a count, or a share of the

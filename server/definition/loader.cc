@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <sstream>
@@ -684,110 +685,104 @@ fs::path ResolveOption(const fs::path& dir, const std::string& name) {
   return path;
 }
 
-// Reads marks (scores.csv) into events.
-void ReadMarks(const CsvTable& table, const engine::Competition& c,
-               std::vector<RecordedEvent>& events, std::vector<Problem>& problems) {
-  auto columns = CsvColumns::Bind(table, {{"judge", {"裁判", "裁判编号"}, true},
-                                          {"contestant", {"bib", "参赛编号", "编号"}, true},
-                                          {"item", {"项目", "评分项"}, true},
-                                          {"value", {"分数", "成绩", "得分"}, true},
-                                          {"time", {"用时"}, false},
-                                          {"note", {"备注"}, false}});
+// The columns every marks file has: who marked whom on which item.
+std::vector<ColumnSpec> MarkColumns(std::vector<ColumnSpec> more) {
+  std::vector<ColumnSpec> specs = {{"judge", {"裁判", "裁判编号"}, true},
+                                   {"contestant", {"bib", "参赛编号", "编号"}, true},
+                                   {"item", {"项目", "评分项"}, true},
+                                   {"note", {"备注"}, false}};
+  specs.insert(specs.end(), more.begin(), more.end());
+  return specs;
+}
+
+struct MarkTarget {
+  int contestant = 0;
+  int judge = 0;
+  int item = 0;
+};
+
+// Resolves a row's bib, judge and item, or says which is wrong.
+StatusOr<MarkTarget> ResolveTarget(const CsvColumns& columns, const CsvRow& row,
+                                   const engine::Competition& c) {
+  PODIUM_ASSIGN_OR_RETURN(const int contestant, c.FindContestant(columns.Get(row, "contestant")));
+  PODIUM_ASSIGN_OR_RETURN(const int judge, c.FindJudge(columns.Get(row, "judge")));
+  const auto item = c.FindItem(c.trade_of(contestant), columns.Get(row, "item"));
+  if (!item.ok()) {
+    return Status(item.status().code(),
+                  "bib " + Quote(c.contestant(contestant).bib) + ": " + item.status().message());
+  }
+  return MarkTarget{.contestant = contestant, .judge = judge, .item = *item};
+}
+
+// Reads a marks-like file: binds the columns, resolves each row's target,
+// and hands it to `read`, which returns the event or why the row is wrong.
+void ReadRows(const CsvTable& table, const engine::Competition& c, std::vector<ColumnSpec> more,
+              const std::function<StatusOr<engine::Event>(const CsvColumns&, const CsvRow&,
+                                                          const MarkTarget&)>& read,
+              std::vector<RecordedEvent>& events, std::vector<Problem>& problems) {
+  auto columns = CsvColumns::Bind(table, MarkColumns(std::move(more)));
   if (!columns.ok()) {
     problems.push_back(CsvProblem(columns.status(), table.file));
     return;
   }
   for (const CsvRow& row : table.rows) {
-    auto fail = [&](const std::string& message) {
-      problems.push_back({table.file, row.line, message});
-    };
-    const auto contestant = c.FindContestant(columns->Get(row, "contestant"));
-    if (!contestant.ok()) {
-      fail(contestant.status().message());
+    auto target = ResolveTarget(*columns, row, c);
+    auto event =
+        target.ok() ? read(*columns, row, *target) : StatusOr<engine::Event>(target.status());
+    if (!event.ok()) {
+      problems.push_back({table.file, row.line, event.status().message()});
       continue;
     }
-    const auto judge = c.FindJudge(columns->Get(row, "judge"));
-    if (!judge.ok()) {
-      fail(judge.status().message());
-      continue;
-    }
-    const auto item = c.FindItem(c.trade_of(*contestant), columns->Get(row, "item"));
-    if (!item.ok()) {
-      fail("bib " + Quote(c.contestant(*contestant).bib) + ": " + item.status().message());
-      continue;
-    }
-    const std::string_view value_text = columns->Get(row, "value");
-    const auto value = ParseNumber(value_text);
-    if (!value) {
-      fail("value " + Quote(value_text) + " is not a number");
-      continue;
-    }
-    engine::MarkEvent mark{
-        .contestant = *contestant, .item = *item, .judge = *judge, .value = *value};
-    if (const std::string_view time = columns->Get(row, "time"); !time.empty()) {
-      const auto seconds = ParseDuration(time);
-      if (!seconds.ok()) {
-        fail(seconds.status().message());
-        continue;
-      }
-      mark.time_used = *seconds;
-    }
-    events.push_back({mark, table.file, row.line, std::string(columns->Get(row, "note"))});
+    events.push_back(
+        {std::move(*event), table.file, row.line, std::string(columns->Get(row, "note"))});
   }
 }
 
+// Reads marks (scores.csv) into events.
+void ReadMarks(const CsvTable& table, const engine::Competition& c,
+               std::vector<RecordedEvent>& events, std::vector<Problem>& problems) {
+  auto read = [](const CsvColumns& columns, const CsvRow& row,
+                 const MarkTarget& target) -> StatusOr<engine::Event> {
+    const std::string_view value_text = columns.Get(row, "value");
+    const auto value = ParseNumber(value_text);
+    if (!value) return InvalidArgumentError("value " + Quote(value_text) + " is not a number");
+    engine::MarkEvent mark{.contestant = target.contestant,
+                           .item = target.item,
+                           .judge = target.judge,
+                           .value = *value};
+    if (const std::string_view time = columns.Get(row, "time"); !time.empty()) {
+      PODIUM_ASSIGN_OR_RETURN(mark.time_used, ParseDuration(time));
+    }
+    return engine::Event(mark);
+  };
+  ReadRows(table, c, {{"value", {"分数", "成绩", "得分"}, true}, {"time", {"用时"}, false}}, read,
+           events, problems);
+}
+
+// Reads penalties (penalties.csv) into events.
 void ReadPenalties(const CsvTable& table, const engine::Competition& c,
                    std::vector<RecordedEvent>& events, std::vector<Problem>& problems) {
-  auto columns = CsvColumns::Bind(table, {{"judge", {"裁判", "裁判编号"}, true},
-                                          {"contestant", {"bib", "参赛编号", "编号"}, true},
-                                          {"item", {"项目", "评分项"}, true},
-                                          {"penalty", {"扣分项"}, true},
-                                          {"count", {"次数"}, false},
-                                          {"note", {"备注"}, false}});
-  if (!columns.ok()) {
-    problems.push_back(CsvProblem(columns.status(), table.file));
-    return;
-  }
-  for (const CsvRow& row : table.rows) {
-    auto fail = [&](const std::string& message) {
-      problems.push_back({table.file, row.line, message});
-    };
-    const auto contestant = c.FindContestant(columns->Get(row, "contestant"));
-    if (!contestant.ok()) {
-      fail(contestant.status().message());
-      continue;
-    }
-    const auto judge = c.FindJudge(columns->Get(row, "judge"));
-    if (!judge.ok()) {
-      fail(judge.status().message());
-      continue;
-    }
-    const auto item = c.FindItem(c.trade_of(*contestant), columns->Get(row, "item"));
-    if (!item.ok()) {
-      fail("bib " + Quote(c.contestant(*contestant).bib) + ": " + item.status().message());
-      continue;
-    }
-    const auto penalty = c.FindPenalty(*item, columns->Get(row, "penalty"));
-    if (!penalty.ok()) {
-      fail(penalty.status().message());
-      continue;
-    }
+  auto read = [&c](const CsvColumns& columns, const CsvRow& row,
+                   const MarkTarget& target) -> StatusOr<engine::Event> {
+    PODIUM_ASSIGN_OR_RETURN(const int penalty,
+                            c.FindPenalty(target.item, columns.Get(row, "penalty")));
     int count = 1;
-    if (const std::string_view text = columns->Get(row, "count"); !text.empty()) {
+    if (const std::string_view text = columns.Get(row, "count"); !text.empty()) {
       const auto parsed = ParseNumber(text);
       if (!parsed || *parsed != std::floor(*parsed) || *parsed == 0 || std::abs(*parsed) > 1000) {
-        fail("count " + Quote(text) + " must be a whole number other than 0");
-        continue;
+        return InvalidArgumentError("count " + Quote(text) +
+                                    " must be a whole number other than 0");
       }
       count = static_cast<int>(*parsed);
     }
-    events.push_back({engine::PenaltyEvent{.contestant = *contestant,
-                                           .item = *item,
-                                           .penalty = *penalty,
-                                           .judge = *judge,
-                                           .count = count},
-                      table.file, row.line, std::string(columns->Get(row, "note"))});
-  }
+    return engine::Event(engine::PenaltyEvent{.contestant = target.contestant,
+                                              .item = target.item,
+                                              .penalty = penalty,
+                                              .judge = target.judge,
+                                              .count = count});
+  };
+  ReadRows(table, c, {{"penalty", {"扣分项"}, true}, {"count", {"次数"}, false}}, read, events,
+           problems);
 }
 
 Status FirstProblem(const std::vector<Problem>& problems, size_t from) {

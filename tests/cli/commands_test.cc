@@ -24,10 +24,14 @@
 #include "podium/status.h"
 #include "server/cli/table.h"
 #include "server/definition/csv.h"
+#include "tests/testing/files.h"
 #include "tests/testing/status_matchers.h"
 
 namespace podium::cli {
 namespace {
+
+using ::podium::test::DataDir;
+using ::podium::test::TempDir;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -42,13 +46,6 @@ using ::testing::MatchesRegex;
 using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
-
-fs::path DataDir() {
-  if (const char* dir = std::getenv("PODIUM_DATA_DIR"); dir != nullptr && *dir != '\0') {
-    return dir;
-  }
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "data";
-}
 
 std::string Sample(const std::string& name) { return (DataDir() / name).string(); }
 
@@ -104,28 +101,6 @@ int Column(const definition::CsvTable& table, const std::string& name) {
   EXPECT_NE(it, table.header.end()) << name;
   return static_cast<int>(it - table.header.begin());
 }
-
-// A fresh temporary directory, removed when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ =
-        fs::temp_directory_path() / ("podium_commands_test_" + std::string(info->name()) + "_" +
-                                     std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // A copy of a sample in a temporary directory.
 fs::path CopySample(const TempDir& tmp, const std::string& name) {

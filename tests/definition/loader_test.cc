@@ -24,6 +24,7 @@
 #include "podium/engine/standings.h"
 #include "podium/status.h"
 #include "server/definition/encoding.h"
+#include "tests/testing/files.h"
 #include "tests/testing/status_matchers.h"
 
 namespace podium::engine {
@@ -41,6 +42,8 @@ void PrintTo(const RecordedEvent& event, std::ostream* os) {
 }
 
 namespace {
+
+using ::podium::test::DataDir;
 
 namespace fs = std::filesystem;
 
@@ -65,14 +68,6 @@ Matcher<const Problem&> ProblemAt(const std::string& file, int line,
                                   Matcher<const std::string&> message) {
   return AllOf(Field("file", &Problem::file, file), Field("line", &Problem::line, line),
                Field("message", &Problem::message, message));
-}
-
-// The sample competitions: $PODIUM_DATA_DIR (set by ctest), else the source tree's data/.
-fs::path DataDir() {
-  if (const char* dir = std::getenv("PODIUM_DATA_DIR"); dir != nullptr && *dir != '\0') {
-    return dir;
-  }
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "data";
 }
 
 std::vector<fs::path> SampleDirs() {

@@ -23,6 +23,7 @@
 #include "podium/engine/synthetic.h"
 #include "podium/status.h"
 #include "server/definition/loader.h"
+#include "tests/testing/files.h"
 #include "tests/testing/status_matchers.h"
 
 namespace podium::engine {
@@ -35,6 +36,9 @@ void PrintTo(const Problem& problem, std::ostream* os) { *os << problem.ToString
 namespace podium::definition {
 namespace {
 
+using ::podium::test::DataDir;
+using ::podium::test::TempDir;
+
 namespace fs = std::filesystem;
 
 using ::podium::engine::Problem;
@@ -44,41 +48,10 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
-fs::path DataDir() {
-  if (const char* dir = std::getenv("PODIUM_DATA_DIR"); dir != nullptr && *dir != '\0') {
-    return dir;
-  }
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "data";
-}
-
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
-
-// A fresh temporary directory, removed when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
-    std::replace(name.begin(), name.end(), '/', '_');
-    path_ =
-        fs::temp_directory_path() / ("podium_writer_test_" + name + "_" +
-                                     std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 struct Scored {
   LoadedCompetition loaded;
