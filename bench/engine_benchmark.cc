@@ -111,7 +111,9 @@ void BM_NewMark(benchmark::State& state) {
   Prepared& p = Get(static_cast<int>(state.range(0)), normalization);
   p.engine->set_task_runner(&Runner(static_cast<int>(state.range(2))));
   const Competition& c = *p.competition;
-  std::mt19937_64 rng(7);
+  // One stream across repetitions, so a repetition enters new marks rather
+  // than the same marks again (which would change nothing).
+  static std::mt19937_64 rng(7);
   std::uniform_int_distribution<int> contestant(0, c.num_contestants() - 1);
   std::uniform_int_distribution<int> item(0, c.num_items() - 1);
   std::uniform_int_distribution<int> half_points(0, 40);

@@ -40,6 +40,7 @@ TradeScores::TradeScores(const Competition& competition, int trade)
   // Half a published unit, less a margin for the snapping to millionths.
   safe_half_unit_ = 0.5 / static_cast<double>(kPowersOfTen[precision_]) - 2e-6;
 
+  for (const EventIndex& event : index_.events) event_weight_.push_back(event.spec->weight / 100);
   for (const int g : index_.items) {
     const ItemIndex& item = competition.item(g);
     const PanelParams params = PanelParams::For(*item.spec);
@@ -208,14 +209,18 @@ void TradeScores::StandardizeEvent(int event) {
   Standardize(e.spec->standardize, include, event_score_.col(event));
 }
 
-void TradeScores::ComputeTotalRow(int row) {
-  // Single-stage trades only: stage 0 is the total.
-  double total = 0;
+void TradeScores::ComputeTotals(int first, int last) {
+  // Single-stage trades only: stage 0 is the total. Event by event over the
+  // rows (vectorizes); each row sums 0 + w1 e1 + w2 e2 + ... in event order.
+  double* __restrict__ raw = stage_raw_.col(0).data();
+  double* __restrict__ total = stage_total_.col(0).data();
+  for (int r = first; r < last; ++r) raw[r] = 0;
   for (int e = 0; e < num_events_; ++e) {
-    total += index_.events[e].spec->weight / 100 * event_score_(row, e);
+    const double weight = event_weight_[e];
+    const double* __restrict__ score = event_score_.col(e).data();
+    for (int r = first; r < last; ++r) raw[r] += weight * score[r];
   }
-  stage_raw_(row, 0) = total;
-  stage_total_(row, 0) = total;
+  for (int r = first; r < last; ++r) total[r] = raw[r];
 }
 
 void TradeScores::ComputeTotalsAll() {
@@ -224,7 +229,7 @@ void TradeScores::ComputeTotalsAll() {
     return;
   }
   ForEachRowChunk([&](int first, int last) {
-    for (int r = first; r < last; ++r) ComputeTotalRow(r);
+    ComputeTotals(first, last);
   });
   const Standardization& standardize = index_.spec->total_standardize;
   if (standardize.enabled) {
@@ -507,6 +512,35 @@ void TradeScores::CollectChanges(int row, const std::vector<char>* events, RowCh
   }
 }
 
+void TradeScores::CollectChunk(int first, int last, bool everything, const std::vector<int>& rows,
+                               const std::vector<char>& events, RowChanges& out) const {
+  if (everything || num_stages_ > 1) {
+    for (int r = first; r < last; ++r) CollectChanges(r, nullptr, out);
+    return;
+  }
+  // The common case, a whole-trade recompute after one normalized mark: a
+  // tight pass that flags the few rows whose published values may change.
+  std::vector<int> changed_events;
+  for (int e = 0; e < num_events_; ++e) {
+    if (events[e]) changed_events.push_back(e);
+  }
+  const double* total = stage_total_.col(0).data();
+  const double* published_total = published_total_.data();
+  const double* published_events = published_events_.data();  // row-major
+  auto dirty = std::lower_bound(rows.begin(), rows.end(), first);
+  for (int r = first; r < last; ++r) {
+    const bool dirty_row = dirty != rows.end() && *dirty == r;
+    if (dirty_row) ++dirty;
+    bool maybe = dirty_row || !(std::abs(total[r] - published_total[r]) < safe_half_unit_);
+    for (const int e : changed_events) {
+      maybe = maybe || !(std::abs(event_score_(r, e) -
+                                   published_events[static_cast<std::size_t>(r) * num_events_ + e]) <
+                          safe_half_unit_);
+    }
+    if (maybe) CollectChanges(r, dirty_row ? nullptr : &events, out);
+  }
+}
+
 void TradeScores::Rerank(const std::vector<int>& rows, RowChanges& changes, TradeDelta& delta) {
   const int num_keys = ranking_.num_keys();
   const std::vector<int>& moved = changes.moved;
@@ -611,7 +645,7 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   // (in parallel when the task runner allows).
   RowChanges changes;
   if (!all_rows) {
-    for (const int r : rows) ComputeTotalRow(r);
+    for (const int r : rows) ComputeTotals(r, r + 1);
     for (const int r : rows) CollectChanges(r, nullptr, changes);
   } else {
     const auto chunks = RowChunks();
@@ -629,15 +663,13 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
     // recomputes (full, status, stages) look at everything.
     const bool everything = full || structure_dirty_ || num_stages_ > 1;
     auto collect = [&](int c) {
-      for (int r = chunks[c].first; r < chunks[c].second; ++r) {
-        const bool dirty_row = std::binary_search(rows.begin(), rows.end(), r);
-        CollectChanges(r, everything || dirty_row ? nullptr : &event_all, chunk_changes[c]);
-      }
+      CollectChunk(chunks[c].first, chunks[c].second, everything, rows, event_all,
+                   chunk_changes[c]);
     };
     if (!standardized) {
       RunTasks(static_cast<int>(chunks.size()), [&](int c) {
         derive(chunks[c].first, chunks[c].second);
-        for (int r = chunks[c].first; r < chunks[c].second; ++r) ComputeTotalRow(r);
+        ComputeTotals(chunks[c].first, chunks[c].second);
         collect(c);
       });
     } else {

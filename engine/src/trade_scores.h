@@ -77,7 +77,7 @@ class TradeScores final {
   // Event scores of rows [first, last).
   void ComputeEvents(int event, int first, int last);
   void StandardizeEvent(int event);
-  void ComputeTotalRow(int row);
+  void ComputeTotals(int first, int last);  // single-stage trades
   void ComputeTotalsAll();
   void ComputeStagesAll();  // multi-stage: totals, advancement, stage ranks
   void ComputeKeys(int row, std::int64_t* keys) const;
@@ -102,6 +102,10 @@ class TradeScores final {
   // `events`: which events were re-derived for this row (nullptr: anything
   // about the row may have changed).
   void CollectChanges(int row, const std::vector<char>* events, RowChanges& out) const;
+  // CollectChanges over rows [first, last): `rows` (sorted) were recomputed,
+  // `events` re-derived for every row; `everything`: anything may have changed.
+  void CollectChunk(int first, int last, bool everything, const std::vector<int>& rows,
+                    const std::vector<char>& events, RowChanges& out) const;
   // Re-ranks the moved rows and publishes what changed. `rows` were
   // recomputed (marks, penalties, status) and are published in any case.
   void Rerank(const std::vector<int>& rows, RowChanges& changes, TradeDelta& delta);
@@ -131,6 +135,7 @@ class TradeScores final {
   std::vector<PanelParams> params_;
   std::vector<JudgeAdjustment> adjustment_;
   std::vector<int> item_event_;
+  std::vector<double> event_weight_;  // event weight / 100
   std::vector<int> item_expected_;  // marks expected per contestant
   ScoreMatrix item_score_;          // n x items
   Eigen::Array<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> mark_count_;  // n x items

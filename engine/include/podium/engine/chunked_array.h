@@ -6,6 +6,7 @@
 #define PODIUM_ENGINE_CHUNKED_ARRAY_H_
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -18,9 +19,11 @@ namespace podium::engine {
 template <typename T>
 class ChunkedArray final {
  public:
-  // 2,048 entries: a changed row copies little, a snapshot shares few pointers.
-  static constexpr std::size_t kChunkBits = 11;
-  static constexpr std::size_t kChunkSize = std::size_t{1} << kChunkBits;
+  // About 16 KB per chunk: a changed entry copies little, and a snapshot of a
+  // million entries still shares only a few thousand pointers.
+  static constexpr std::size_t kChunkSize =
+      std::bit_floor(std::max<std::size_t>(1, 16384 / sizeof(T)));
+  static constexpr std::size_t kChunkBits = std::bit_width(kChunkSize) - 1;
 
   ChunkedArray() = default;
 
