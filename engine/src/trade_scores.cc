@@ -228,9 +228,7 @@ void TradeScores::ComputeTotalsAll() {
     ComputeStagesAll();
     return;
   }
-  ForEachRowChunk([&](int first, int last) {
-    ComputeTotals(first, last);
-  });
+  ForEachRowChunk([&](int first, int last) { ComputeTotals(first, last); });
   const Standardization& standardize = index_.spec->total_standardize;
   if (standardize.enabled) {
     Eigen::Array<bool, Eigen::Dynamic, 1> include(n_);
@@ -534,8 +532,8 @@ void TradeScores::CollectChunk(int first, int last, bool everything, const std::
     bool maybe = dirty_row || !(std::abs(total[r] - published_total[r]) < safe_half_unit_);
     for (const int e : changed_events) {
       maybe = maybe || !(std::abs(event_score_(r, e) -
-                                   published_events[static_cast<std::size_t>(r) * num_events_ + e]) <
-                          safe_half_unit_);
+                                  published_events[static_cast<std::size_t>(r) * num_events_ + e]) <
+                         safe_half_unit_);
     }
     if (maybe) CollectChanges(r, dirty_row ? nullptr : &events, out);
   }

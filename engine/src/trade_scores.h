@@ -136,8 +136,8 @@ class TradeScores final {
   std::vector<JudgeAdjustment> adjustment_;
   std::vector<int> item_event_;
   std::vector<double> event_weight_;  // event weight / 100
-  std::vector<int> item_expected_;  // marks expected per contestant
-  ScoreMatrix item_score_;          // n x items
+  std::vector<int> item_expected_;    // marks expected per contestant
+  ScoreMatrix item_score_;            // n x items
   Eigen::Array<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> mark_count_;  // n x items
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> flagged_;             // n x items
 
