@@ -7,9 +7,11 @@ packages=(
   build-essential cmake ccache pkg-config
   libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  libsqlite3-dev libssl-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(clang-format)
+  packages+=(clang-format python3-grpcio python3-grpc-tools)
 fi
 
 missing=()
