@@ -347,6 +347,33 @@ Explanation ScoringEngine::Explain(int contestant) const {
   return trades_[competition_->trade_of(contestant)]->Explain(competition_->row_of(contestant));
 }
 
+std::optional<double> ScoringEngine::MarkOf(int contestant, int item, int judge) const {
+  PODIUM_CHECK(contestant >= 0 && contestant < competition_->num_contestants());
+  PODIUM_CHECK(item >= 0 && item < competition_->num_items());
+  const auto seat = competition_->SeatOf(judge, item, contestant);
+  if (!seat.ok()) return std::nullopt;
+  return trades_[competition_->trade_of(contestant)]->MarkAt(
+      competition_->row_of(contestant), competition_->item(item).trade_item, *seat);
+}
+
+std::vector<std::pair<int, int>> ScoringEngine::FlaggedPanels(int trade) const {
+  PODIUM_CHECK(!pending_);
+  return trades_[trade]->FlaggedPanels();
+}
+
+std::vector<std::pair<int, double>> ScoringEngine::PanelMarks(int contestant, int item) const {
+  const engine::ItemIndex& index = competition_->item(item);
+  const TradeScores& trade = *trades_[competition_->trade_of(contestant)];
+  std::vector<std::pair<int, double>> marks;
+  const int row = competition_->row_of(contestant);
+  for (int seat = 0; seat < index.columns(); ++seat) {
+    if (const auto mark = trade.MarkAt(row, index.trade_item, seat)) {
+      marks.emplace_back(index.panel[seat].judge, *mark);
+    }
+  }
+  return marks;
+}
+
 std::size_t ScoringEngine::StateBytes() const {
   std::size_t bytes = 0;
   for (const auto& trade : trades_) bytes += trade->StateBytes();

@@ -98,6 +98,16 @@ TradeScores::TradeScores(const Competition& competition, int trade)
 
 double TradeScores::Published(double value) const { return RoundScore(value, precision_); }
 
+std::vector<std::pair<int, int>> TradeScores::FlaggedPanels() const {
+  std::vector<std::pair<int, int>> panels;
+  for (int r = 0; r < n_; ++r) {
+    for (int i = 0; i < num_items_; ++i) {
+      if (flagged_(r, i)) panels.emplace_back(index_.contestants[r], index_.items[i]);
+    }
+  }
+  return panels;
+}
+
 int TradeScores::PenaltyCount(int row, int trade_item, int penalty) const {
   const auto it = penalty_count_.find({row, trade_item, penalty});
   return it == penalty_count_.end() ? 0 : it->second;

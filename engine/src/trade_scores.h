@@ -42,6 +42,12 @@ class TradeScores final {
     return marks_[trade_item].present(row, column);
   }
   int PenaltyCount(int row, int trade_item, int penalty) const;
+  std::optional<double> MarkAt(int row, int trade_item, int column) const {
+    if (!marks_[trade_item].present(row, column)) return std::nullopt;
+    return marks_[trade_item].value(row, column);
+  }
+  // (contestant, item) of every flagged panel, by row then item.
+  std::vector<std::pair<int, int>> FlaggedPanels() const;
   ContestantStatus status(int row) const { return status_[row]; }
 
   // Mutations; the caller has validated the event.

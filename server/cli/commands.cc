@@ -8,6 +8,8 @@
 
 #include "podium/engine/scoring_engine.h"
 #include "podium/engine/synthetic.h"
+#include "server/cli/args.h"
+#include "server/cli/serve_commands.h"
 #include "server/cli/standings_output.h"
 #include "server/definition/csv.h"
 #include "server/definition/loader.h"
@@ -19,7 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kUsage[] = R"(usage: podium <command> [options]
+}  // namespace
+
+const char kUsage[] = R"(usage: podium <command> [options]
 
   validate DIR [--encoding E] [--scores FILE]
       check the competition in DIR; list every problem with file and line
@@ -31,51 +35,18 @@ constexpr char kUsage[] = R"(usage: podium <command> [options]
            [--team-size K] [--fill F] [--seed S] [--normalization none|judge-zscore]
       write a synthetic competition (definition, rosters and scores.csv)
 
+  serve DIR --db FILE [--address HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
+      run the competition live: the gRPC API on ADDRESS (default 127.0.0.1:50051),
+      every accepted command durable in the SQLite ledger FILE (created if missing)
+  tokens DIR --db FILE [--displays N] [--organizers N]
+      issue access tokens: one per judge and chief judge, N displays (1), N organizers (1)
+  audit DIR --db FILE [--bib B --item I [--judge J]]
+      the history of a mark (or of the whole competition) from the ledger
+
   E is auto (default), utf-8 or gb18030. FILE is relative to DIR unless absolute.
 )";
 
-// Parsed "--name value" options plus positional arguments.
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;
-
-  std::optional<std::string> Get(const std::string& name) const {
-    const auto it = options.find(name);
-    if (it == options.end()) return std::nullopt;
-    return it->second;
-  }
-};
-
-StatusOr<Args> ParseArgs(const std::vector<std::string>& args, size_t first,
-                         std::initializer_list<std::string_view> known) {
-  Args parsed;
-  for (size_t i = first; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a.rfind("--", 0) != 0) {
-      parsed.positional.push_back(a);
-      continue;
-    }
-    std::string name = a.substr(2);
-    std::string value;
-    if (const size_t eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      return InvalidArgumentError("option --" + name + " needs a value");
-    }
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      return InvalidArgumentError("unknown option --" + name);
-    }
-    parsed.options[name] = value;
-  }
-  return parsed;
-}
-
-void PrintProblems(const std::vector<engine::Problem>& problems, std::ostream& err) {
-  for (const engine::Problem& p : problems) err << p.ToString() << "\n";
-}
+namespace {
 
 // Loads DIR and folds its marks into an engine. Prints problems; nullopt on any.
 struct Scored {
@@ -304,6 +275,9 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
        Generate,
        {"out", "contestants", "trades", "items", "judges", "team-size", "fill", "seed",
         "normalization"}},
+      {"serve", Serve, {"db", "address", "threads", "tls-cert", "tls-key", "encoding"}},
+      {"tokens", Tokens, {"db", "displays", "organizers", "encoding"}},
+      {"audit", Audit, {"db", "bib", "item", "judge", "encoding"}},
   };
   for (const Command& c : kCommands) {
     if (command != c.name) continue;

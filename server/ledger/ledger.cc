@@ -68,9 +68,10 @@ class Fingerprint final {
 
 std::string ColumnText(sqlite3_stmt* statement, int column) {
   const unsigned char* text = sqlite3_column_text(statement, column);
-  return text == nullptr ? std::string()
-                         : std::string(reinterpret_cast<const char*>(text),
-                                       static_cast<size_t>(sqlite3_column_bytes(statement, column)));
+  return text == nullptr
+             ? std::string()
+             : std::string(reinterpret_cast<const char*>(text),
+                           static_cast<size_t>(sqlite3_column_bytes(statement, column)));
 }
 
 LedgerRecord ReadRecord(sqlite3_stmt* s) {
@@ -119,7 +120,8 @@ void BindText(sqlite3_stmt* s, int index, const std::string& text) {
 
 std::uint64_t LedgerRecord::ComputeFingerprint() const {
   Fingerprint f;
-  for (const std::string* s : {&actor, &kind, &bib, &item, &judge, &penalty, &status, &reason, &note}) {
+  for (const std::string* s :
+       {&actor, &kind, &bib, &item, &judge, &penalty, &status, &reason, &note}) {
     f.Add(*s);
   }
   f.Add(static_cast<double>(role));
@@ -134,14 +136,19 @@ Status Ledger::Error(std::string_view what) const {
   const std::string message = std::string(what) + " in " + file_.string() + ": " +
                               (db_ == nullptr ? "cannot open" : sqlite3_errmsg(db_));
   switch (code & 0xFF) {
-    case SQLITE_FULL: return Status(StatusCode::kResourceExhausted, message + " (disk full)");
+    case SQLITE_FULL:
+      return Status(StatusCode::kResourceExhausted, message + " (disk full)");
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return DataLossError(message);
-    case SQLITE_CONSTRAINT: return AlreadyExistsError(message);
+    case SQLITE_NOTADB:
+      return DataLossError(message);
+    case SQLITE_CONSTRAINT:
+      return AlreadyExistsError(message);
     case SQLITE_CANTOPEN:
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return UnavailableError(message);
-    default: return DataLossError(message);
+    case SQLITE_LOCKED:
+      return UnavailableError(message);
+    default:
+      return DataLossError(message);
   }
 }
 
@@ -149,9 +156,9 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file
                                                std::string_view competition_id) {
   std::unique_ptr<Ledger> ledger(new Ledger());
   ledger->file_ = file;
-  const int rc = sqlite3_open_v2(file.c_str(), &ledger->db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(file.c_str(), &ledger->db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) return ledger->Error("cannot open the ledger");
   PODIUM_RETURN_IF_ERROR(ledger->Init(false, competition_id));
   return ledger;
@@ -217,9 +224,10 @@ Status Ledger::Init(bool read_only, std::string_view competition_id) {
   if (!last.ok() || sqlite3_step(last.get()) != SQLITE_ROW) return Error("cannot read the ledger");
   last_sequence_ = static_cast<std::uint64_t>(sqlite3_column_int64(last.get(), 0));
   if (!read_only) {
-    const std::string sql = std::string("INSERT INTO events(") + kColumns +
-                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                            "?15, ?16, ?17, ?18)";
+    const std::string sql =
+        std::string("INSERT INTO events(") + kColumns +
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+        "?15, ?16, ?17, ?18)";
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &insert_, nullptr) != SQLITE_OK) {
       return Error("cannot prepare the ledger");
     }
@@ -310,7 +318,8 @@ StatusOr<std::vector<LedgerRecord>> Ledger::History(std::string_view bib, std::s
   BindText(select.get(), 3, j);
   std::vector<LedgerRecord> records;
   int rc;
-  while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) records.push_back(ReadRecord(select.get()));
+  while ((rc = sqlite3_step(select.get())) == SQLITE_ROW)
+    records.push_back(ReadRecord(select.get()));
   if (rc != SQLITE_DONE) return Error("cannot read the ledger");
   return records;
 }

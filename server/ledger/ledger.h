@@ -30,7 +30,8 @@ struct LedgerRecord {
   std::string device;
   std::string idempotency_key;
   std::uint64_t fingerprint = 0;  // of the content, to tell a retry from a reuse of a key
-  std::string kind;  // mark | correction | void | status | penalty | lock | unlock | phase | release
+  std::string
+      kind;  // mark | correction | void | status | penalty | lock | unlock | phase | release
   std::string bib;
   std::string item;
   std::string judge;
@@ -49,8 +50,8 @@ struct LedgerRecord {
 
 // A token holder: tokens are stored as SHA-256 hashes, never in the clear.
 struct TokenRecord {
-  std::string hash;  // 32 raw bytes
-  int role = 0;      // podium.v1.Role number
+  std::string hash;     // 32 raw bytes
+  int role = 0;         // podium.v1.Role number
   std::string subject;  // judge id for judges and chief judges; a label otherwise
   std::int64_t created_ms = 0;
   bool revoked = false;

@@ -93,8 +93,7 @@ TEST(LedgerTest, ANonLedgerFileIsDataLossNamingIt) {
   TempDir dir;
   const auto file = dir.path() / "notes.db";
   std::ofstream(file) << "this is not a database, it is a judge's notes file\n";
-  EXPECT_THAT(Ledger::Open(file, "c"),
-              StatusIs(StatusCode::kDataLoss, HasSubstr(file.string())));
+  EXPECT_THAT(Ledger::Open(file, "c"), StatusIs(StatusCode::kDataLoss, HasSubstr(file.string())));
 }
 
 TEST(LedgerTest, ATruncatedLedgerIsDataLossNeverACrash) {
@@ -130,7 +129,8 @@ TEST(LedgerTest, AFullDiskRefusesTheWholeBatchAndKeepsWhatWasStored) {
   (*ledger)->SetMaxPages(8);
   std::vector<LedgerRecord> big;
   for (int i = 1; i < 5000; ++i) big.push_back(Mark("k" + std::to_string(i), "K", 1));
-  EXPECT_THAT((*ledger)->Append(big), StatusIs(StatusCode::kResourceExhausted, HasSubstr("disk full")));
+  EXPECT_THAT((*ledger)->Append(big),
+              StatusIs(StatusCode::kResourceExhausted, HasSubstr("disk full")));
   EXPECT_EQ(big[0].sequence, 0u);
   EXPECT_EQ((*ledger)->last_sequence(), 1u);
   EXPECT_THAT(ReadAll(**ledger), SizeIs(1));

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "podium/engine/competition.h"
@@ -61,6 +63,15 @@ class ScoringEngine final {
   // How the contestant's current total is made up. Requires a Recompute()
   // since the last Apply() (CHECKed).
   Explanation Explain(int contestant) const;
+
+  // The judge's current mark on an item for a contestant, if any.
+  // Precondition (CHECKed): valid indices.
+  std::optional<double> MarkOf(int contestant, int item, int judge) const;
+  // Panels whose raw spread exceeds the item's tolerance, as (contestant,
+  // item) in trade, row, item order. Requires a Recompute() since the last Apply().
+  std::vector<std::pair<int, int>> FlaggedPanels(int trade) const;
+  // Every mark on a contestant's item, as (judge, mark) in panel order.
+  std::vector<std::pair<int, double>> PanelMarks(int contestant, int item) const;
 
   // Bytes held by the scoring state (marks, scores, rankings), excluding the
   // published snapshots. For capacity planning and benchmarks.

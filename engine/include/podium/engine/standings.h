@@ -84,6 +84,7 @@ class TradeStandings final {
     return out;
   }
   TeamRow team_at_position(int position) const { return team(team_order_[position]); }
+  int team_position_of(int team) const { return team_position_of_[team]; }
 
  private:
   friend class TradeScores;

@@ -1,0 +1,19 @@
+// The live-competition commands of `podium`: serve, tokens, audit.
+#ifndef PODIUM_SERVER_CLI_SERVE_COMMANDS_H_
+#define PODIUM_SERVER_CLI_SERVE_COMMANDS_H_
+
+#include <ostream>
+
+#include "server/cli/args.h"
+
+namespace podium::cli {
+
+// Runs until SIGINT or SIGTERM. Prints "podium serve: listening on ..." once
+// it accepts calls.
+int Serve(const Args& args, std::ostream& out, std::ostream& err);
+int Tokens(const Args& args, std::ostream& out, std::ostream& err);
+int Audit(const Args& args, std::ostream& out, std::ostream& err);
+
+}  // namespace podium::cli
+
+#endif  // PODIUM_SERVER_CLI_SERVE_COMMANDS_H_

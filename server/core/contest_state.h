@@ -1,0 +1,99 @@
+// ContestState: everything the ledger's events determine — the scoring
+// engine, the lifecycle, locked items and the idempotency keys seen — and the
+// rules that decide whether a command may become an event.
+#ifndef PODIUM_SERVER_CORE_CONTEST_STATE_H_
+#define PODIUM_SERVER_CORE_CONTEST_STATE_H_
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <variant>
+
+#include "podium/engine/competition.h"
+#include "podium/engine/scoring_engine.h"
+#include "podium/status.h"
+#include "server/core/auth.h"
+#include "server/core/command.h"
+#include "server/ledger/ledger.h"
+
+namespace podium::server {
+
+struct Lifecycle {
+  Phase phase = Phase::kOpen;
+  std::int64_t frozen_at_ms = 0;
+  std::uint64_t frozen_version = 0;  // standings version displays see while frozen
+  bool results_released = false;
+};
+
+// Not thread-safe: owned by the server's writer thread.
+class ContestState final {
+ public:
+  explicit ContestState(std::shared_ptr<const engine::Competition> competition);
+
+  // What Prepare() decided: a new record to append, or the earlier result of
+  // a retried command.
+  struct Duplicate {
+    std::uint64_t sequence = 0;
+  };
+  using Prepared = std::variant<LedgerRecord, Duplicate>;
+
+  // Checks `command` from `who` against the rules and the current state and
+  // turns it into a ledger record (sequence not yet assigned). Changes nothing.
+  // Errors: kInvalidArgument (malformed, out of range, unknown bib/item/judge:
+  // kNotFound), kPermissionDenied (role, assignment), kFailedPrecondition
+  // (phase, lock, no mark to correct), kAlreadyExists (key reused with other
+  // content).
+  StatusOr<Prepared> Prepare(const Command& command, const Principal& who,
+                             std::int64_t now_ms) const;
+
+  // Folds a record in (live after Prepare, or on replay). Records the key.
+  // Errors: kFailedPrecondition if a replayed record no longer fits the
+  // competition definition (the message names its sequence).
+  Status Apply(const LedgerRecord& record);
+
+  engine::ScoringEngine& engine() { return *engine_; }
+  const engine::ScoringEngine& engine() const { return *engine_; }
+  const engine::Competition& competition() const { return *competition_; }
+  const std::shared_ptr<const engine::Competition>& shared_competition() const {
+    return competition_;
+  }
+  const Lifecycle& lifecycle() const { return lifecycle_; }
+  bool locked(int item) const { return locked_.count(item) > 0; }
+  std::uint64_t last_sequence() const { return last_sequence_; }
+  // What displays see while the competition is frozen (and until results are
+  // released): the standings as of the freeze. Null while open.
+  std::shared_ptr<const engine::Standings> frozen_standings() const { return frozen_standings_; }
+
+  // The canonical "trade:event.item" ref of an item, and back.
+  const std::string& ItemRef(int item) const { return competition_->item(item).ref; }
+  // Resolves an item as a bib's trade sees it ("item", "event.item" or a full ref).
+  StatusOr<int> ResolveItem(int contestant, std::string_view ref) const;
+
+ private:
+  // The engine event a mark-like record stands for.
+  StatusOr<engine::Event> ToEngineEvent(const LedgerRecord& record) const;
+  // Items a lock names ("trade:event.item" or "trade:event.*").
+  StatusOr<std::vector<int>> LockTargets(std::string_view ref) const;
+
+  std::shared_ptr<const engine::Competition> competition_;
+  std::unique_ptr<engine::ScoringEngine> engine_;
+  std::unordered_map<std::string, int> item_by_ref_;
+  Lifecycle lifecycle_;
+  std::set<int> locked_;
+  struct KeyEntry {
+    std::uint64_t fingerprint = 0;
+    std::uint64_t sequence = 0;
+  };
+  std::unordered_map<std::string, KeyEntry> keys_;
+  std::uint64_t last_sequence_ = 0;
+  std::shared_ptr<const engine::Standings> frozen_standings_;
+};
+
+// Names used in ledger records.
+std::string_view CommandKindName(CommandKind kind);
+
+}  // namespace podium::server
+
+#endif  // PODIUM_SERVER_CORE_CONTEST_STATE_H_
