@@ -39,8 +39,8 @@ StatusOr<long long> IntOption(const Args& args, const std::string& name, long lo
   long long value = 0;
   const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-    return InvalidArgumentError("--" + name + " must be a whole number in [" +
-                                std::to_string(min) + ", " + std::to_string(max) + "]");
+    return InvalidArgumentError("--" + name + " must be a whole number in [" + std::to_string(min) +
+                                ", " + std::to_string(max) + "]");
   }
   return value;
 }

@@ -104,9 +104,9 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
       << "\" contestants=" << c.num_contestants() << " ledger=" << *args.Get("db")
       << " events=" << standings->version << " startup_ms=" << replayed_ms << "\n";
   const std::string host = rpc.address.substr(0, rpc.address.rfind(':'));
-  out << "podium serve: listening on " << host << ":" << (*server)->port()
-      << " (gRPC podium.v1" << (rpc.tls_cert_file.empty() ? "" : ", TLS")
-      << ", health checking, reflection)" << std::endl;
+  out << "podium serve: listening on " << host << ":" << (*server)->port() << " (gRPC podium.v1"
+      << (rpc.tls_cert_file.empty() ? "" : ", TLS") << ", health checking, reflection)"
+      << std::endl;
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
@@ -120,8 +120,8 @@ int Tokens(const Args& args, std::ostream& out, std::ostream& err) {
   const auto displays = IntOption(args, "displays", 0, 100, 1);
   const auto organizers = IntOption(args, "organizers", 0, 100, 1);
   if (!displays.ok() || !organizers.ok()) {
-    err << "podium tokens: "
-        << (!displays.ok() ? displays.status() : organizers.status()).message() << "\n";
+    err << "podium tokens: " << (!displays.ok() ? displays.status() : organizers.status()).message()
+        << "\n";
     return 2;
   }
   auto loaded = LoadDefinition(args, err);
@@ -177,8 +177,7 @@ int Audit(const Args& args, std::ostream& out, std::ostream& err) {
       err << "podium audit: " << item.status().message() << "\n";
       return 1;
     }
-    auto history =
-        (*ledger)->History(*bib, state.ItemRef(*item), args.Get("judge").value_or(""));
+    auto history = (*ledger)->History(*bib, state.ItemRef(*item), args.Get("judge").value_or(""));
     if (!history.ok()) {
       err << "podium audit: " << history.status().ToString() << "\n";
       return 1;
@@ -203,10 +202,10 @@ int Audit(const Args& args, std::ostream& out, std::ostream& err) {
     if (r.kind == "mark" || r.kind == "correction") value << r.value;
     if (r.kind == "penalty") value << r.penalty << " x" << r.count;
     if (r.kind == "status" || r.kind == "phase") value << r.status;
-    table.AddRow({std::to_string(r.sequence), FormatTime(r.recorded_at_ms),
-                  r.actor + " (" + std::string(server::RoleName(static_cast<server::Role>(r.role))) +
-                      ")",
-                  r.device, r.kind, r.bib, r.item, r.judge, value.str(), r.reason, r.note});
+    table.AddRow(
+        {std::to_string(r.sequence), FormatTime(r.recorded_at_ms),
+         r.actor + " (" + std::string(server::RoleName(static_cast<server::Role>(r.role))) + ")",
+         r.device, r.kind, r.bib, r.item, r.judge, value.str(), r.reason, r.note});
   }
   out << table.Render();
   if (records.empty()) out << "(no events)\n";

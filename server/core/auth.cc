@@ -11,10 +11,14 @@ namespace podium::server {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kJudge: return "judge";
-    case Role::kChiefJudge: return "chief judge";
-    case Role::kDisplay: return "display";
-    case Role::kOrganizer: return "organizer";
+    case Role::kJudge:
+      return "judge";
+    case Role::kChiefJudge:
+      return "chief judge";
+    case Role::kDisplay:
+      return "display";
+    case Role::kOrganizer:
+      return "organizer";
   }
   return "unknown";
 }
@@ -87,18 +91,17 @@ StatusOr<Principal> TokenStore::Authenticate(std::string_view token) const {
 }
 
 StatusOr<std::vector<IssuedToken>> IssueTokens(Ledger& ledger,
-                                               const engine::Competition& competition,
-                                               int displays, int organizers, std::int64_t now_ms) {
+                                               const engine::Competition& competition, int displays,
+                                               int organizers, std::int64_t now_ms) {
   std::vector<IssuedToken> issued;
   for (int j = 0; j < competition.num_judges(); ++j) {
     const engine::Judge& judge = competition.judge(j);
-    const Role role =
-        judge.role == engine::JudgeRole::kChief ? Role::kChiefJudge : Role::kJudge;
+    const Role role = judge.role == engine::JudgeRole::kChief ? Role::kChiefJudge : Role::kJudge;
     issued.push_back({role, judge.id, judge.name, NewToken()});
   }
   for (int d = 1; d <= displays; ++d) {
-    issued.push_back({Role::kDisplay, "display-" + std::to_string(d), "大屏 " + std::to_string(d),
-                      NewToken()});
+    issued.push_back(
+        {Role::kDisplay, "display-" + std::to_string(d), "大屏 " + std::to_string(d), NewToken()});
   }
   for (int o = 1; o <= organizers; ++o) {
     issued.push_back({Role::kOrganizer, "organizer-" + std::to_string(o),

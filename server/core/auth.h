@@ -63,8 +63,8 @@ struct IssuedToken {
   std::string token;
 };
 StatusOr<std::vector<IssuedToken>> IssueTokens(Ledger& ledger,
-                                               const engine::Competition& competition,
-                                               int displays, int organizers, std::int64_t now_ms);
+                                               const engine::Competition& competition, int displays,
+                                               int organizers, std::int64_t now_ms);
 
 }  // namespace podium::server
 

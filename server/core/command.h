@@ -23,8 +23,8 @@ enum class CommandKind {
   kPenalty,     // adds (or revokes) occurrences of an item's penalty
   kLock,        // the chief judge locks an item or event
   kUnlock,
-  kPhase,       // freeze, unfreeze, finalize
-  kRelease,     // results released (blind numbers lifted)
+  kPhase,    // freeze, unfreeze, finalize
+  kRelease,  // results released (blind numbers lifted)
 };
 
 struct Command {

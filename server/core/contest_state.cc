@@ -13,9 +13,12 @@ std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 std::string_view PhaseName(Phase phase) {
   switch (phase) {
-    case Phase::kOpen: return "open";
-    case Phase::kFrozen: return "frozen";
-    case Phase::kFinal: return "final";
+    case Phase::kOpen:
+      return "open";
+    case Phase::kFrozen:
+      return "frozen";
+    case Phase::kFinal:
+      return "final";
   }
   return "open";
 }
@@ -44,15 +47,24 @@ bool IsStaff(const Principal& who) {
 
 std::string_view CommandKindName(CommandKind kind) {
   switch (kind) {
-    case CommandKind::kMark: return "mark";
-    case CommandKind::kCorrection: return "correction";
-    case CommandKind::kVoid: return "void";
-    case CommandKind::kStatus: return "status";
-    case CommandKind::kPenalty: return "penalty";
-    case CommandKind::kLock: return "lock";
-    case CommandKind::kUnlock: return "unlock";
-    case CommandKind::kPhase: return "phase";
-    case CommandKind::kRelease: return "release";
+    case CommandKind::kMark:
+      return "mark";
+    case CommandKind::kCorrection:
+      return "correction";
+    case CommandKind::kVoid:
+      return "void";
+    case CommandKind::kStatus:
+      return "status";
+    case CommandKind::kPenalty:
+      return "penalty";
+    case CommandKind::kLock:
+      return "lock";
+    case CommandKind::kUnlock:
+      return "unlock";
+    case CommandKind::kPhase:
+      return "phase";
+    case CommandKind::kRelease:
+      return "release";
   }
   return "mark";
 }
@@ -106,8 +118,11 @@ StatusOr<engine::Event> ContestState::ToEngineEvent(const LedgerRecord& r) const
   PODIUM_ASSIGN_OR_RETURN(const int judge, competition_->FindJudge(r.judge));
   if (r.kind == "penalty") {
     PODIUM_ASSIGN_OR_RETURN(const int penalty, competition_->FindPenalty(item, r.penalty));
-    return engine::Event(engine::PenaltyEvent{
-        .contestant = contestant, .item = item, .penalty = penalty, .judge = judge, .count = r.count});
+    return engine::Event(engine::PenaltyEvent{.contestant = contestant,
+                                              .item = item,
+                                              .penalty = penalty,
+                                              .judge = judge,
+                                              .count = r.count});
   }
   const engine::MarkEvent mark{.contestant = contestant,
                                .item = item,
@@ -207,17 +222,16 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
     case CommandKind::kLock:
     case CommandKind::kUnlock:
       if (who.role != Role::kChiefJudge) {
-        return PermissionDeniedError(who_text + " cannot " + r.kind +
-                                     ": only the chief judge can");
+        return PermissionDeniedError(who_text + " cannot " + r.kind + ": only the chief judge can");
       }
       break;
     case CommandKind::kStatus:
     case CommandKind::kPhase:
       if (!IsStaff(who)) {
-        return PermissionDeniedError(who_text + " cannot change " +
-                                     (kind == CommandKind::kStatus ? "a contestant's status"
-                                                                   : "the competition's phase") +
-                                     ": only the chief judge or an organizer can");
+        return PermissionDeniedError(
+            who_text + " cannot change " +
+            (kind == CommandKind::kStatus ? "a contestant's status" : "the competition's phase") +
+            ": only the chief judge or an organizer can");
       }
       break;
     case CommandKind::kRelease:
@@ -240,8 +254,7 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
   }
   if (kind == CommandKind::kPhase) {
     if (command.phase == phase) {
-      return FailedPreconditionError("the competition is already " +
-                                     std::string(PhaseName(phase)));
+      return FailedPreconditionError("the competition is already " + std::string(PhaseName(phase)));
     }
   }
 

@@ -32,8 +32,8 @@ class LiveCompetition final {
   // Errors: the loader's (kInvalidArgument with every problem in `problems`),
   // the ledger's (kDataLoss, kFailedPrecondition), replay's.
   static StatusOr<std::unique_ptr<LiveCompetition>> Open(
-      const std::filesystem::path& dir, const std::filesystem::path& db,
-      const LiveOptions& options, std::vector<engine::Problem>* problems = nullptr);
+      const std::filesystem::path& dir, const std::filesystem::path& db, const LiveOptions& options,
+      std::vector<engine::Problem>* problems = nullptr);
 
   const engine::Competition& competition() const { return *competition_; }
   const TokenStore& tokens() const { return *tokens_; }

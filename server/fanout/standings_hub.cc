@@ -33,8 +33,8 @@ PublishedVersion StandingsHub::latest() const {
   return latest_;
 }
 
-std::optional<std::vector<std::shared_ptr<const engine::StandingsDelta>>>
-StandingsHub::DeltasSince(std::uint64_t version) const {
+std::optional<std::vector<std::shared_ptr<const engine::StandingsDelta>>> StandingsHub::DeltasSince(
+    std::uint64_t version) const {
   std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<const engine::StandingsDelta>> out;
   if (latest_.standings == nullptr || version > latest_.standings->version) return std::nullopt;

@@ -10,22 +10,28 @@ namespace podium::server {
 
 namespace {
 
-
 const char* RuleName(engine::PanelRule rule) {
   switch (rule) {
-    case engine::PanelRule::kMean: return "mean";
-    case engine::PanelRule::kTrimmed: return "trimmed";
-    case engine::PanelRule::kMedian: return "median";
-    case engine::PanelRule::kJudgement03: return "judgement-0-3";
+    case engine::PanelRule::kMean:
+      return "mean";
+    case engine::PanelRule::kTrimmed:
+      return "trimmed";
+    case engine::PanelRule::kMedian:
+      return "median";
+    case engine::PanelRule::kJudgement03:
+      return "judgement-0-3";
   }
   return "mean";
 }
 
 const char* NormalizationName(engine::Normalization n) {
   switch (n) {
-    case engine::Normalization::kNone: return "none";
-    case engine::Normalization::kJudgeZScore: return "judge-zscore";
-    case engine::Normalization::kJudgeRobust: return "judge-robust";
+    case engine::Normalization::kNone:
+      return "none";
+    case engine::Normalization::kJudgeZScore:
+      return "judge-zscore";
+    case engine::Normalization::kJudgeRobust:
+      return "judge-robust";
   }
   return "none";
 }
@@ -94,10 +100,14 @@ void FillTally(const engine::Standings& s, google::protobuf::RepeatedPtrField<v1
 
 v1::ContestantStatus ToProto(engine::ContestantStatus status) {
   switch (status) {
-    case engine::ContestantStatus::kPresent: return v1::CONTESTANT_STATUS_PRESENT;
-    case engine::ContestantStatus::kAbsent: return v1::CONTESTANT_STATUS_ABSENT;
-    case engine::ContestantStatus::kWithdrawn: return v1::CONTESTANT_STATUS_WITHDRAWN;
-    case engine::ContestantStatus::kDisqualified: return v1::CONTESTANT_STATUS_DISQUALIFIED;
+    case engine::ContestantStatus::kPresent:
+      return v1::CONTESTANT_STATUS_PRESENT;
+    case engine::ContestantStatus::kAbsent:
+      return v1::CONTESTANT_STATUS_ABSENT;
+    case engine::ContestantStatus::kWithdrawn:
+      return v1::CONTESTANT_STATUS_WITHDRAWN;
+    case engine::ContestantStatus::kDisqualified:
+      return v1::CONTESTANT_STATUS_DISQUALIFIED;
   }
   return v1::CONTESTANT_STATUS_UNSPECIFIED;
 }
@@ -163,7 +173,8 @@ std::size_t ToProto(const engine::StandingsDelta& delta, const engine::Standings
       for (int p = span.first; p <= std::min(span.last, limit - 1); ++p) positions.insert(p);
     }
     std::set<int> team_positions;
-    for (const engine::TeamRow& team : d.teams) team_positions.insert(trade.team_position_of(team.team));
+    for (const engine::TeamRow& team : d.teams)
+      team_positions.insert(trade.team_position_of(team.team));
     for (const engine::PositionSpan& span : d.team_positions) {
       for (int p = span.first; p <= span.last; ++p) team_positions.insert(p);
     }
@@ -331,9 +342,15 @@ StatusOr<Command> FromProto(const v1::SetStatusRequest& r) {
             .bib = r.bib(),
             .reason = r.reason()};
   switch (r.status()) {
-    case v1::CONTESTANT_STATUS_PRESENT: c.status = engine::ContestantStatus::kPresent; break;
-    case v1::CONTESTANT_STATUS_ABSENT: c.status = engine::ContestantStatus::kAbsent; break;
-    case v1::CONTESTANT_STATUS_WITHDRAWN: c.status = engine::ContestantStatus::kWithdrawn; break;
+    case v1::CONTESTANT_STATUS_PRESENT:
+      c.status = engine::ContestantStatus::kPresent;
+      break;
+    case v1::CONTESTANT_STATUS_ABSENT:
+      c.status = engine::ContestantStatus::kAbsent;
+      break;
+    case v1::CONTESTANT_STATUS_WITHDRAWN:
+      c.status = engine::ContestantStatus::kWithdrawn;
+      break;
     case v1::CONTESTANT_STATUS_DISQUALIFIED:
       c.status = engine::ContestantStatus::kDisqualified;
       break;
@@ -365,12 +382,20 @@ StatusOr<Command> FromProto(const v1::SetLockRequest& r) {
 }
 
 StatusOr<Command> FromProto(const v1::SetPhaseRequest& r) {
-  Command c{.kind = CommandKind::kPhase, .idempotency_key = r.idempotency_key(), .reason = r.reason()};
+  Command c{
+      .kind = CommandKind::kPhase, .idempotency_key = r.idempotency_key(), .reason = r.reason()};
   switch (r.phase()) {
-    case v1::PHASE_OPEN: c.phase = Phase::kOpen; break;
-    case v1::PHASE_FROZEN: c.phase = Phase::kFrozen; break;
-    case v1::PHASE_FINAL: c.phase = Phase::kFinal; break;
-    default: return InvalidArgumentError("phase must be PHASE_OPEN, PHASE_FROZEN or PHASE_FINAL");
+    case v1::PHASE_OPEN:
+      c.phase = Phase::kOpen;
+      break;
+    case v1::PHASE_FROZEN:
+      c.phase = Phase::kFrozen;
+      break;
+    case v1::PHASE_FINAL:
+      c.phase = Phase::kFinal;
+      break;
+    default:
+      return InvalidArgumentError("phase must be PHASE_OPEN, PHASE_FROZEN or PHASE_FINAL");
   }
   return c;
 }

@@ -4,10 +4,10 @@
 #ifndef PODIUM_SERVER_RPC_RPC_SERVER_H_
 #define PODIUM_SERVER_RPC_RPC_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "podium/status.h"
 #include "server/core/live_competition.h"
@@ -17,7 +17,7 @@ namespace podium::server {
 
 struct RpcServerOptions {
   std::string address = "127.0.0.1:0";  // port 0: any free port (see port())
-  std::string tls_cert_file;             // both set: TLS; both empty: plaintext
+  std::string tls_cert_file;            // both set: TLS; both empty: plaintext
   std::string tls_key_file;
   int max_message_bytes = 4 << 20;
 };

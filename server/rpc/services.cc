@@ -30,8 +30,7 @@ StatusOr<Principal> Caller(grpc::CallbackServerContext* context, const TokenStor
   if (it == metadata.end()) return tokens.Authenticate("");
   const std::string_view value(it->second.data(), it->second.size());
   if (value.substr(0, kBearer.size()) != kBearer) {
-    return Status(StatusCode::kUnauthenticated,
-                  "authorization metadata must be 'Bearer <token>'");
+    return Status(StatusCode::kUnauthenticated, "authorization metadata must be 'Bearer <token>'");
   }
   return tokens.Authenticate(value.substr(kBearer.size()));
 }
@@ -67,10 +66,9 @@ grpc::ServerUnaryReactor* Write(grpc::CallbackServerContext* context, const Requ
 }
 
 // Runs `fill` on the writer thread (a consistent state) and finishes the call.
-grpc::ServerUnaryReactor* Read(grpc::CallbackServerContext* context, LiveCompetition& live,
-                               std::function<Status(const Principal&, const ContestState&,
-                                                    const Ledger&)>
-                                   fill) {
+grpc::ServerUnaryReactor* Read(
+    grpc::CallbackServerContext* context, LiveCompetition& live,
+    std::function<Status(const Principal&, const ContestState&, const Ledger&)> fill) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto who = Caller(context, live.tokens());
   if (!who.ok()) {
@@ -98,42 +96,44 @@ class CompetitionServiceImpl final : public v1::CompetitionService::CallbackServ
   grpc::ServerUnaryReactor* GetCompetition(grpc::CallbackServerContext* context,
                                            const v1::GetCompetitionRequest*,
                                            v1::Competition* response) override {
-    return Read(context, live_, [response](const Principal&, const ContestState& state, const Ledger&) {
-      ToProto(state.competition(), state, response);
-      return OkStatus();
-    });
+    return Read(context, live_,
+                [response](const Principal&, const ContestState& state, const Ledger&) {
+                  ToProto(state.competition(), state, response);
+                  return OkStatus();
+                });
   }
 
   grpc::ServerUnaryReactor* ListContestants(grpc::CallbackServerContext* context,
                                             const v1::ListContestantsRequest* request,
                                             v1::ListContestantsResponse* response) override {
-    return Read(context, live_,
-                [request, response](const Principal& who, const ContestState& state, const Ledger&) {
-                  const engine::Competition& c = state.competition();
-                  int trade = -1;
-                  if (!request->trade().empty()) {
-                    PODIUM_ASSIGN_OR_RETURN(trade, c.FindTrade(request->trade()));
-                  }
-                  const bool hide = HideNames(who, state);
-                  for (int i = 0; i < c.num_contestants(); ++i) {
-                    if (trade >= 0 && c.trade_of(i) != trade) continue;
-                    ToProto(c.contestant(i), c, hide, response->add_contestants());
-                    // Status is the live one, not the roster's.
-                    const engine::StandingRow row =
-                        state.engine().standings()->row_of(i);
-                    response->mutable_contestants()->rbegin()->set_status(ToProto(row.status));
-                  }
-                  return OkStatus();
-                });
+    return Read(
+        context, live_,
+        [request, response](const Principal& who, const ContestState& state, const Ledger&) {
+          const engine::Competition& c = state.competition();
+          int trade = -1;
+          if (!request->trade().empty()) {
+            PODIUM_ASSIGN_OR_RETURN(trade, c.FindTrade(request->trade()));
+          }
+          const bool hide = HideNames(who, state);
+          for (int i = 0; i < c.num_contestants(); ++i) {
+            if (trade >= 0 && c.trade_of(i) != trade) continue;
+            ToProto(c.contestant(i), c, hide, response->add_contestants());
+            // Status is the live one, not the roster's.
+            const engine::StandingRow row = state.engine().standings()->row_of(i);
+            response->mutable_contestants()->rbegin()->set_status(ToProto(row.status));
+          }
+          return OkStatus();
+        });
   }
 
   grpc::ServerUnaryReactor* GetLifecycle(grpc::CallbackServerContext* context,
                                          const v1::GetLifecycleRequest*,
                                          v1::Lifecycle* response) override {
-    return Read(context, live_, [response](const Principal&, const ContestState& state, const Ledger&) {
-      ToProto(state.lifecycle(), response);
-      return OkStatus();
-    });
+    return Read(context, live_,
+                [response](const Principal&, const ContestState& state, const Ledger&) {
+                  ToProto(state.lifecycle(), response);
+                  return OkStatus();
+                });
   }
 
   grpc::ServerUnaryReactor* SetPhase(grpc::CallbackServerContext* context,
@@ -159,16 +159,17 @@ class CompetitionServiceImpl final : public v1::CompetitionService::CallbackServ
       return reactor;
     }
     LiveCompetition& live = live_;
-    live.writer().Submit(std::move(*command), *who, [reactor, response, &live](const CommandResult& r) {
-      if (!r.status.ok()) {
-        reactor->Finish(ToGrpcStatus(r.status));
-        return;
-      }
-      live.writer().Run([reactor, response](const ContestState& state, const Ledger&) {
-        ToProto(state.lifecycle(), response);
-        reactor->Finish(grpc::Status::OK);
-      });
-    });
+    live.writer().Submit(
+        std::move(*command), *who, [reactor, response, &live](const CommandResult& r) {
+          if (!r.status.ok()) {
+            reactor->Finish(ToGrpcStatus(r.status));
+            return;
+          }
+          live.writer().Run([reactor, response](const ContestState& state, const Ledger&) {
+            ToProto(state.lifecycle(), response);
+            reactor->Finish(grpc::Status::OK);
+          });
+        });
     return reactor;
   }
 
@@ -196,11 +197,13 @@ class SubmitMarksReactor final
     }
     auto command = FromProto(request_);
     const std::string key = request_.idempotency_key();
+    std::uint64_t index = 0;
     {
       std::lock_guard lock(mutex_);
       ++in_flight_;
+      index = next_request_++;
     }
-    auto answer = [this, key](const CommandResult& result) {
+    auto answer = [this, key, index](const CommandResult& result) {
       v1::SubmitMarksResponse response;
       response.set_idempotency_key(key);
       response.set_code(static_cast<int>(result.status.code()));
@@ -212,7 +215,13 @@ class SubmitMarksReactor final
       }
       std::unique_lock lock(mutex_);
       --in_flight_;
-      responses_.push_back(std::move(response));
+      // The writer answers refusals before the accepted marks of its batch
+      // are stored: put the answers back in request order.
+      answered_.emplace(index, std::move(response));
+      for (auto it = answered_.begin(); it != answered_.end() && it->first == next_answer_;
+           it = answered_.erase(it), ++next_answer_) {
+        responses_.push_back(std::move(it->second));
+      }
       WriteNext(lock);
       ResumeReading(lock);
     };
@@ -277,8 +286,7 @@ class SubmitMarksReactor final
     if (!broken_ && (!reads_done_ || !responses_.empty())) return;
     finished_ = true;
     lock.unlock();
-    Finish(broken_ ? grpc::Status(grpc::StatusCode::CANCELLED, "stream broken")
-                   : grpc::Status::OK);
+    Finish(broken_ ? grpc::Status(grpc::StatusCode::CANCELLED, "stream broken") : grpc::Status::OK);
     lock.lock();
   }
 
@@ -286,7 +294,10 @@ class SubmitMarksReactor final
   const Principal who_;
   v1::SubmitMarkRequest request_;
   std::mutex mutex_;
-  std::deque<v1::SubmitMarksResponse> responses_;
+  std::deque<v1::SubmitMarksResponse> responses_;              // in request order, being written
+  std::map<std::uint64_t, v1::SubmitMarksResponse> answered_;  // waiting for earlier ones
+  std::uint64_t next_request_ = 0;
+  std::uint64_t next_answer_ = 0;
   int in_flight_ = 0;
   bool writing_ = false;
   bool reads_done_ = false;
@@ -313,8 +324,7 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
                                      v1::WriteResponse* w) override {
     return Write(c, r, w, live_);
   }
-  grpc::ServerUnaryReactor* SetStatus(grpc::CallbackServerContext* c,
-                                      const v1::SetStatusRequest* r,
+  grpc::ServerUnaryReactor* SetStatus(grpc::CallbackServerContext* c, const v1::SetStatusRequest* r,
                                       v1::WriteResponse* w) override {
     return Write(c, r, w, live_);
   }
@@ -347,101 +357,109 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
   grpc::ServerUnaryReactor* GetSheet(grpc::CallbackServerContext* context,
                                      const v1::GetSheetRequest* request,
                                      v1::Sheet* response) override {
-    return Read(context, live_, [request, response](const Principal& who, const ContestState& state,
-                                                    const Ledger&) -> Status {
-      const engine::Competition& c = state.competition();
-      int judge = who.judge;
-      if (!request->judge().empty()) {
-        PODIUM_ASSIGN_OR_RETURN(judge, c.FindJudge(request->judge()));
-        if (judge != who.judge && !IsStaff(who)) {
-          return PermissionDeniedError("a judge sees only their own sheet");
-        }
-      }
-      if (judge < 0) return InvalidArgumentError("judge is required: whose sheet?");
-      const bool hide = HideNames(who, state);
-      response->set_judge(c.judge(judge).id);
-      response->set_judge_name(c.judge(judge).name);
-      for (int g = 0; g < c.num_items(); ++g) {
-        const engine::ItemIndex& item = c.item(g);
-        const auto seat = std::find_if(item.panel.begin(), item.panel.end(),
-                                       [&](const engine::PanelSeat& s) { return s.judge == judge; });
-        if (seat == item.panel.end()) continue;
-        v1::SheetItem* sheet = response->add_items();
-        sheet->set_item(item.ref);
-        sheet->set_name(item.spec->name);
-        const bool zero_to_three = item.spec->marking == engine::Marking::kJudgement &&
-                                   item.spec->rule == engine::PanelRule::kJudgement03;
-        sheet->set_max(zero_to_three ? 3 : item.spec->max);
-        sheet->set_step(zero_to_three ? 1 : item.spec->step);
-        sheet->set_locked(state.locked(g));
-        for (const int contestant : c.trade(item.trade).contestants) {
-          if (!c.SeatOf(judge, g, contestant).ok()) continue;
-          v1::SheetEntry* entry = sheet->add_entries();
-          entry->set_bib(c.contestant(contestant).bib);
-          if (!hide) entry->set_name(c.contestant(contestant).name);
-          if (const auto mark = state.engine().MarkOf(contestant, g, judge)) {
-            entry->set_has_mark(true);
-            entry->set_value(*mark);
-          }
-        }
-      }
-      return OkStatus();
-    });
+    return Read(context, live_,
+                [request, response](const Principal& who, const ContestState& state,
+                                    const Ledger&) -> Status {
+                  const engine::Competition& c = state.competition();
+                  int judge = who.judge;
+                  if (!request->judge().empty()) {
+                    PODIUM_ASSIGN_OR_RETURN(judge, c.FindJudge(request->judge()));
+                    if (judge != who.judge && !IsStaff(who)) {
+                      return PermissionDeniedError("a judge sees only their own sheet");
+                    }
+                  }
+                  if (judge < 0) return InvalidArgumentError("judge is required: whose sheet?");
+                  const bool hide = HideNames(who, state);
+                  response->set_judge(c.judge(judge).id);
+                  response->set_judge_name(c.judge(judge).name);
+                  for (int g = 0; g < c.num_items(); ++g) {
+                    const engine::ItemIndex& item = c.item(g);
+                    const auto seat =
+                        std::find_if(item.panel.begin(), item.panel.end(),
+                                     [&](const engine::PanelSeat& s) { return s.judge == judge; });
+                    if (seat == item.panel.end()) continue;
+                    v1::SheetItem* sheet = response->add_items();
+                    sheet->set_item(item.ref);
+                    sheet->set_name(item.spec->name);
+                    const bool zero_to_three = item.spec->marking == engine::Marking::kJudgement &&
+                                               item.spec->rule == engine::PanelRule::kJudgement03;
+                    sheet->set_max(zero_to_three ? 3 : item.spec->max);
+                    sheet->set_step(zero_to_three ? 1 : item.spec->step);
+                    sheet->set_locked(state.locked(g));
+                    for (const int contestant : c.trade(item.trade).contestants) {
+                      if (!c.SeatOf(judge, g, contestant).ok()) continue;
+                      v1::SheetEntry* entry = sheet->add_entries();
+                      entry->set_bib(c.contestant(contestant).bib);
+                      if (!hide) entry->set_name(c.contestant(contestant).name);
+                      if (const auto mark = state.engine().MarkOf(contestant, g, judge)) {
+                        entry->set_has_mark(true);
+                        entry->set_value(*mark);
+                      }
+                    }
+                  }
+                  return OkStatus();
+                });
   }
 
   grpc::ServerUnaryReactor* GetReviewQueue(grpc::CallbackServerContext* context,
                                            const v1::GetReviewQueueRequest* request,
                                            v1::ReviewQueue* response) override {
-    return Read(context, live_, [request, response](const Principal& who, const ContestState& state,
-                                                    const Ledger&) -> Status {
-      if (!IsStaff(who)) {
-        return PermissionDeniedError("only the chief judge and organizers see the review queue");
-      }
-      const engine::Competition& c = state.competition();
-      int only = -1;
-      if (!request->trade().empty()) {
-        PODIUM_ASSIGN_OR_RETURN(only, c.FindTrade(request->trade()));
-      }
-      for (int t = 0; t < c.num_trades(); ++t) {
-        if (only >= 0 && t != only) continue;
-        for (const auto& [contestant, item] : state.engine().FlaggedPanels(t)) {
-          v1::ReviewPanel* panel = response->add_panels();
-          panel->set_bib(c.contestant(contestant).bib);
-          panel->set_item(c.item(item).ref);
-          const engine::ItemSpec& spec = *c.item(item).spec;
-          const bool zero_to_three = spec.rule == engine::PanelRule::kJudgement03;
-          panel->set_tolerance(zero_to_three ? 1 : spec.tolerance);
-          double lo = 1e300, hi = -1e300;
-          for (const auto& [judge, value] : state.engine().PanelMarks(contestant, item)) {
-            v1::PanelMark* mark = panel->add_marks();
-            mark->set_judge(c.judge(judge).id);
-            mark->set_value(value);
-            lo = std::min(lo, value);
-            hi = std::max(hi, value);
+    return Read(
+        context, live_,
+        [request, response](const Principal& who, const ContestState& state,
+                            const Ledger&) -> Status {
+          if (!IsStaff(who)) {
+            return PermissionDeniedError(
+                "only the chief judge and organizers see the review queue");
           }
-          panel->set_spread(hi - lo);
-        }
-      }
-      return OkStatus();
-    });
+          const engine::Competition& c = state.competition();
+          int only = -1;
+          if (!request->trade().empty()) {
+            PODIUM_ASSIGN_OR_RETURN(only, c.FindTrade(request->trade()));
+          }
+          for (int t = 0; t < c.num_trades(); ++t) {
+            if (only >= 0 && t != only) continue;
+            for (const auto& [contestant, item] : state.engine().FlaggedPanels(t)) {
+              v1::ReviewPanel* panel = response->add_panels();
+              panel->set_bib(c.contestant(contestant).bib);
+              panel->set_item(c.item(item).ref);
+              const engine::ItemSpec& spec = *c.item(item).spec;
+              const bool zero_to_three = spec.rule == engine::PanelRule::kJudgement03;
+              panel->set_tolerance(zero_to_three ? 1 : spec.tolerance);
+              double lo = 1e300, hi = -1e300;
+              for (const auto& [judge, value] : state.engine().PanelMarks(contestant, item)) {
+                v1::PanelMark* mark = panel->add_marks();
+                mark->set_judge(c.judge(judge).id);
+                mark->set_value(value);
+                lo = std::min(lo, value);
+                hi = std::max(hi, value);
+              }
+              panel->set_spread(hi - lo);
+            }
+          }
+          return OkStatus();
+        });
   }
 
   grpc::ServerUnaryReactor* GetMarkHistory(grpc::CallbackServerContext* context,
                                            const v1::GetMarkHistoryRequest* request,
                                            v1::MarkHistory* response) override {
-    return Read(context, live_, [request, response](const Principal& who, const ContestState& state,
-                                                    const Ledger& ledger) -> Status {
-      if (!IsStaff(who)) {
-        return PermissionDeniedError("only the chief judge and organizers see mark histories");
-      }
-      PODIUM_ASSIGN_OR_RETURN(const int contestant,
-                              state.competition().FindContestant(request->bib()));
-      PODIUM_ASSIGN_OR_RETURN(const int item, state.ResolveItem(contestant, request->item()));
-      PODIUM_ASSIGN_OR_RETURN(const std::vector<LedgerRecord> history,
-                              ledger.History(request->bib(), state.ItemRef(item), request->judge()));
-      for (const LedgerRecord& r : history) ToProto(r, response->add_events());
-      return OkStatus();
-    });
+    return Read(
+        context, live_,
+        [request, response](const Principal& who, const ContestState& state,
+                            const Ledger& ledger) -> Status {
+          if (!IsStaff(who)) {
+            return PermissionDeniedError("only the chief judge and organizers see mark histories");
+          }
+          PODIUM_ASSIGN_OR_RETURN(const int contestant,
+                                  state.competition().FindContestant(request->bib()));
+          PODIUM_ASSIGN_OR_RETURN(const int item, state.ResolveItem(contestant, request->item()));
+          PODIUM_ASSIGN_OR_RETURN(
+              const std::vector<LedgerRecord> history,
+              ledger.History(request->bib(), state.ItemRef(item), request->judge()));
+          for (const LedgerRecord& r : history) ToProto(r, response->add_events());
+          return OkStatus();
+        });
   }
 
  private:
@@ -700,8 +718,7 @@ class StandingsServiceImpl final : public v1::StandingsService::CallbackService 
     if (who.role == Role::kJudge) {
       return PermissionDeniedError("judges do not see standings while they judge");
     }
-    PODIUM_ASSIGN_OR_RETURN(const StandingsView view,
-                            MakeView(live_.competition(), trade, limit));
+    PODIUM_ASSIGN_OR_RETURN(const StandingsView view, MakeView(live_.competition(), trade, limit));
     return std::make_pair(view, who);
   }
 

@@ -4,10 +4,10 @@
 #ifndef PODIUM_SERVER_RPC_SERVICES_H_
 #define PODIUM_SERVER_RPC_SERVICES_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "server/core/live_competition.h"
 
