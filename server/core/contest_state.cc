@@ -109,13 +109,19 @@ StatusOr<std::vector<int>> ContestState::LockTargets(std::string_view ref) const
 
 StatusOr<engine::Event> ContestState::ToEngineEvent(const LedgerRecord& r) const {
   PODIUM_ASSIGN_OR_RETURN(const int contestant, competition_->FindContestant(r.bib));
+  if (r.kind == "status") return ToEngineEvent(r, contestant, -1, -1);
+  PODIUM_ASSIGN_OR_RETURN(const int item, ResolveItem(contestant, r.item));
+  PODIUM_ASSIGN_OR_RETURN(const int judge, competition_->FindJudge(r.judge));
+  return ToEngineEvent(r, contestant, item, judge);
+}
+
+StatusOr<engine::Event> ContestState::ToEngineEvent(const LedgerRecord& r, int contestant, int item,
+                                                    int judge) const {
   if (r.kind == "status") {
     const auto status = ParseStatus(r.status);
     if (!status) return InvalidArgumentError("unknown status " + Quote(r.status));
     return engine::Event(engine::StatusEvent{.contestant = contestant, .status = *status});
   }
-  PODIUM_ASSIGN_OR_RETURN(const int item, ResolveItem(contestant, r.item));
-  PODIUM_ASSIGN_OR_RETURN(const int judge, competition_->FindJudge(r.judge));
   if (r.kind == "penalty") {
     PODIUM_ASSIGN_OR_RETURN(const int penalty, competition_->FindPenalty(item, r.penalty));
     return engine::Event(engine::PenaltyEvent{.contestant = contestant,
@@ -283,7 +289,7 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
                                      Quote(r.bib) + " on item " + Quote(r.item) +
                                      ": correct it, with a reason");
     }
-    PODIUM_ASSIGN_OR_RETURN(const engine::Event event, ToEngineEvent(r));
+    PODIUM_ASSIGN_OR_RETURN(const engine::Event event, ToEngineEvent(r, contestant, item, judge));
     PODIUM_RETURN_IF_ERROR(engine_->Validate(event));
   }
   return Prepared(std::move(r));

@@ -74,6 +74,9 @@ class ContestState final {
  private:
   // The engine event a mark-like record stands for.
   StatusOr<engine::Event> ToEngineEvent(const LedgerRecord& record) const;
+  // The same with the record's bib, item and judge already resolved.
+  StatusOr<engine::Event> ToEngineEvent(const LedgerRecord& record, int contestant, int item,
+                                        int judge) const;
   // Items a lock names ("trade:event.item" or "trade:event.*").
   StatusOr<std::vector<int>> LockTargets(std::string_view ref) const;
 

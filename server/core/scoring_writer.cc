@@ -64,6 +64,44 @@ void ScoringWriter::Submit(Command command, Principal who, Done done) {
   done({UnavailableError("the server is shutting down")});
 }
 
+void ScoringWriter::SubmitAll(std::vector<Command> commands, Principal who,
+                              std::function<void(std::vector<CommandResult>)> done) {
+  struct Gather {
+    std::vector<CommandResult> results;
+    std::atomic<std::size_t> remaining;
+    std::function<void(std::vector<CommandResult>)> done;
+  };
+  if (commands.empty()) {
+    done({});
+    return;
+  }
+  auto gather = std::make_shared<Gather>();
+  gather->results.resize(commands.size());
+  gather->remaining = commands.size();
+  gather->done = std::move(done);
+  std::vector<Pending> pending;
+  pending.reserve(commands.size());
+  const std::int64_t now = NowUs();
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    pending.push_back({std::move(commands[i]), who,
+                       [gather, i](const CommandResult& result) {
+                         gather->results[i] = result;
+                         if (--gather->remaining == 0) gather->done(std::move(gather->results));
+                       },
+                       nullptr, now});
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      for (Pending& p : pending) queue_.push_back(std::move(p));
+      metrics_.queue_depth = queue_.size();
+      ready_.notify_one();
+      return;
+    }
+  }
+  for (Pending& p : pending) p.done({UnavailableError("the server is shutting down")});
+}
+
 void ScoringWriter::Run(Query query) {
   std::lock_guard lock(mutex_);
   queue_.push_back({Command{}, Principal{}, nullptr, std::move(query), NowUs()});

@@ -58,6 +58,10 @@ class ScoringWriter final {
   // Thread-safe. `done` runs on the writer thread, after the command's event
   // is durable or once it is refused; it must not block.
   void Submit(Command command, Principal who, Done done);
+  // Thread-safe. Submits `commands` together (one queue operation); `done`
+  // runs once with every result, in order, when the last is known.
+  void SubmitAll(std::vector<Command> commands, Principal who,
+                 std::function<void(std::vector<CommandResult>)> done);
   // Thread-safe. Runs `query` on the writer thread between batches.
   void Run(Query query);
 

@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <tuple>
 
 #include "podium/v1/competition.grpc.pb.h"
@@ -16,11 +17,9 @@ namespace podium::server {
 namespace {
 
 constexpr std::string_view kBearer = "Bearer ";
-// Bulk streams: requests read ahead of their answers at most.
-constexpr int kMaxInFlightMarks = 1024;
-// Watch streams: updates queued for a slow reader at most, before it is sent
-// a fresh snapshot instead.
-constexpr std::size_t kMaxQueuedUpdates = 16;
+// Bulk streams: marks read ahead of their answers at most, and per message.
+constexpr int kMaxInFlightMarks = 20000;
+constexpr int kMaxMarksPerMessage = 10000;
 // A delta touching more rows than this is sent as a snapshot.
 constexpr std::size_t kMaxDeltaRows = 5000;
 
@@ -178,11 +177,11 @@ class CompetitionServiceImpl final : public v1::CompetitionService::CallbackServ
 
 // --- ScoringService ---------------------------------------------------------
 
-// SubmitMarks: reads marks, submits each, and writes each outcome (with its
-// key) as it comes back. Finishes once the client is done and every mark is
-// answered.
+// SubmitMarks: reads messages of marks, submits each message's marks
+// together, and writes one answer per message, in message order. Finishes
+// once the client is done and every message is answered.
 class SubmitMarksReactor final
-    : public grpc::ServerBidiReactor<v1::SubmitMarkRequest, v1::SubmitMarksResponse> {
+    : public grpc::ServerBidiReactor<v1::SubmitMarksRequest, v1::SubmitMarksResponse> {
  public:
   SubmitMarksReactor(LiveCompetition& live, Principal who) : live_(live), who_(std::move(who)) {
     StartRead(&request_);
@@ -195,28 +194,53 @@ class SubmitMarksReactor final
       MaybeFinish(lock);
       return;
     }
-    auto command = FromProto(request_);
-    const std::string key = request_.idempotency_key();
     std::uint64_t index = 0;
+    int marks = request_.marks_size();
     {
       std::lock_guard lock(mutex_);
-      ++in_flight_;
       index = next_request_++;
+      in_flight_ += marks;
     }
-    auto answer = [this, key, index](const CommandResult& result) {
+    std::vector<std::string> keys;
+    std::vector<Command> commands;
+    std::vector<std::optional<Status>> refused(marks);
+    for (int i = 0; i < marks; ++i) {
+      const v1::SubmitMarkRequest& mark = request_.marks(i);
+      keys.push_back(mark.idempotency_key());
+      auto command = FromProto(mark);
+      if (command.ok()) {
+        commands.push_back(std::move(*command));
+      } else {
+        refused[i] = command.status();
+      }
+    }
+    if (marks > kMaxMarksPerMessage) {
+      for (auto& r : refused) {
+        r = InvalidArgumentError("a SubmitMarks message carries at most 10,000 marks");
+      }
+      commands.clear();
+    }
+    auto answer = [this, index, keys = std::move(keys),
+                   refused = std::move(refused)](std::vector<CommandResult> results) {
       v1::SubmitMarksResponse response;
-      response.set_idempotency_key(key);
-      response.set_code(static_cast<int>(result.status.code()));
-      response.set_message(result.status.message());
-      if (result.status.ok()) {
-        response.mutable_result()->set_sequence(result.sequence);
-        response.mutable_result()->set_duplicate(result.duplicate);
-        response.mutable_result()->set_state(v1::WRITE_STATE_ACCEPTED);
+      std::size_t next = 0;
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        const CommandResult result =
+            refused[i] ? CommandResult{*refused[i]} : std::move(results[next++]);
+        v1::SubmitMarkResult* r = response.add_results();
+        r->set_idempotency_key(keys[i]);
+        r->set_code(static_cast<int>(result.status.code()));
+        r->set_message(result.status.message());
+        if (result.status.ok()) {
+          r->mutable_result()->set_sequence(result.sequence);
+          r->mutable_result()->set_duplicate(result.duplicate);
+          r->mutable_result()->set_state(v1::WRITE_STATE_ACCEPTED);
+        }
       }
       std::unique_lock lock(mutex_);
-      --in_flight_;
-      // The writer answers refusals before the accepted marks of its batch
-      // are stored: put the answers back in request order.
+      in_flight_ -= static_cast<int>(keys.size());
+      // Messages can be answered out of order (a message of refusals needs no
+      // commit): put the answers back in message order.
       answered_.emplace(index, std::move(response));
       for (auto it = answered_.begin(); it != answered_.end() && it->first == next_answer_;
            it = answered_.erase(it), ++next_answer_) {
@@ -225,11 +249,7 @@ class SubmitMarksReactor final
       WriteNext(lock);
       ResumeReading(lock);
     };
-    if (command.ok()) {
-      live_.writer().Submit(std::move(*command), who_, std::move(answer));
-    } else {
-      answer({command.status()});
-    }
+    live_.writer().SubmitAll(std::move(commands), who_, std::move(answer));
     std::unique_lock lock(mutex_);
     if (in_flight_ < kMaxInFlightMarks) {
       lock.unlock();
@@ -257,11 +277,7 @@ class SubmitMarksReactor final
 
  private:
   void WriteNext(std::unique_lock<std::mutex>& lock) {
-    if (writing_ || broken_) {
-      MaybeFinish(lock);
-      return;
-    }
-    if (responses_.empty()) {
+    if (writing_ || broken_ || responses_.empty()) {
       MaybeFinish(lock);
       return;
     }
@@ -292,9 +308,9 @@ class SubmitMarksReactor final
 
   LiveCompetition& live_;
   const Principal who_;
-  v1::SubmitMarkRequest request_;
+  v1::SubmitMarksRequest request_;
   std::mutex mutex_;
-  std::deque<v1::SubmitMarksResponse> responses_;              // in request order, being written
+  std::deque<v1::SubmitMarksResponse> responses_;              // in message order, being written
   std::map<std::uint64_t, v1::SubmitMarksResponse> answered_;  // waiting for earlier ones
   std::uint64_t next_request_ = 0;
   std::uint64_t next_answer_ = 0;
@@ -338,13 +354,13 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
     return Write(c, r, w, live_);
   }
 
-  grpc::ServerBidiReactor<v1::SubmitMarkRequest, v1::SubmitMarksResponse>* SubmitMarks(
+  grpc::ServerBidiReactor<v1::SubmitMarksRequest, v1::SubmitMarksResponse>* SubmitMarks(
       grpc::CallbackServerContext* context) override {
     auto who = Caller(context, live_.tokens());
     if (!who.ok()) {
       // A reactor that only reports the refusal.
       class Refused final
-          : public grpc::ServerBidiReactor<v1::SubmitMarkRequest, v1::SubmitMarksResponse> {
+          : public grpc::ServerBidiReactor<v1::SubmitMarksRequest, v1::SubmitMarksResponse> {
        public:
         explicit Refused(const Status& s) { Finish(ToGrpcStatus(s)); }
         void OnDone() override { delete this; }
@@ -484,17 +500,33 @@ class StandingsEncoder final {
     });
   }
 
-  // Null if the delta is too big to be worth sending (send a snapshot).
-  Encoded Delta(const engine::StandingsDelta& delta, const engine::Standings& after,
-                const StandingsView& view) {
-    return Cached({delta.to_version, delta.from_version + 1, view.trade, view.limit, view.frozen},
+  // The deltas of `chain` (consecutive versions) as one, read from `after`
+  // (the standings the last leads to). Null if too big to be worth sending
+  // (send a snapshot); an update without content if nothing in the view changed.
+  Encoded Delta(const std::vector<std::shared_ptr<const engine::StandingsDelta>>& chain,
+                const engine::Standings& after, const StandingsView& view) {
+    return Cached({chain.back()->to_version, chain.front()->from_version + 1, view.trade,
+                   view.limit, view.frozen},
                   [&]() -> Encoded {
+                    engine::StandingsDelta merged;
+                    merged.from_version = chain.front()->from_version;
+                    merged.to_version = chain.back()->to_version;
+                    for (const auto& d : chain) {
+                      merged.trades.insert(merged.trades.end(), d->trades.begin(), d->trades.end());
+                      merged.medal_tally_changed |= d->medal_tally_changed;
+                      merged.competition_teams_changed |= d->competition_teams_changed;
+                    }
                     auto update = std::make_shared<v1::StandingsUpdate>();
-                    if (ToProto(delta, after, view, update->mutable_delta()) > kMaxDeltaRows) {
+                    if (ToProto(merged, after, view, update->mutable_delta()) > kMaxDeltaRows) {
                       return nullptr;
                     }
                     return update;
                   });
+  }
+
+  static bool Empty(const v1::StandingsUpdate& update) {
+    return update.has_delta() && update.delta().trades_size() == 0 &&
+           update.delta().medal_tally_size() == 0 && update.delta().teams_size() == 0;
   }
 
   std::atomic<int> watchers{0};
@@ -543,66 +575,37 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::StandingsUpdate> 
     WatchReactor* reactor_;
   };
 
+  // One write in flight at a time; whatever is published meanwhile is sent
+  // next as a single delta from what the client has to the latest (or a
+  // snapshot), so a slow reader costs a bounded amount and never a backlog.
   WatchReactor(LiveCompetition& live, std::shared_ptr<StandingsEncoder> encoder, Principal who,
                StandingsView view, std::uint64_t after_version)
       : live_(live), encoder_(std::move(encoder)), who_(std::move(who)), view_(view) {
     encoder_->watchers++;
     subscription_ = std::make_shared<Subscription>(this);
-    // Subscribe first, then take the latest: nothing published in between is lost
-    // (Offer skips versions already sent).
+    // Subscribe first, then take the latest: nothing published in between is lost.
     live_.hub().Subscribe(subscription_);
-    const PublishedVersion latest = live_.hub().latest();
     std::unique_lock lock(mutex_);
-    if (display() || after_version == 0) {
-      QueueSnapshot(latest);
-    } else if (auto deltas = live_.hub().DeltasSince(after_version)) {
-      for (const auto& delta : *deltas) {
-        auto encoded = encoder_->Delta(*delta, *latest.standings, view_);
-        if (encoded == nullptr) {
-          queue_.clear();
-          QueueSnapshot(latest);
-          break;
-        }
-        queue_.push_back(std::move(encoded));
-      }
-      sent_version_ = latest.standings->version;
-    } else {
-      QueueSnapshot(latest);
-    }
-    WriteNext(lock);
+    latest_ = live_.hub().latest();
+    // A display always starts from a snapshot; others may resume.
+    if (!display() && after_version > 0) client_version_ = after_version;
+    SendNext(lock);
   }
 
   // Called from the publishing thread (under the subscription's mutex).
   void Offer(const PublishedVersion& version) {
     std::unique_lock lock(mutex_);
     if (done_) return;
-    if (display()) {
-      // Displays see the frozen standings until results are released.
-      if (version.display->version == sent_version_ && version.display_frozen == sent_frozen_) {
-        return;
-      }
-      if (!version.display_frozen && version.delta != nullptr && !sent_frozen_ &&
-          version.delta->from_version == sent_version_) {
-        QueueDelta(version, *version.display);
-      } else {
-        QueueSnapshot(version);
-      }
-    } else {
-      if (version.standings->version <= sent_version_) return;
-      if (version.delta != nullptr && version.delta->from_version == sent_version_) {
-        QueueDelta(version, *version.standings);
-      } else {
-        QueueSnapshot(version);
-      }
-    }
-    WriteNext(lock);
+    latest_ = version;
+    SendNext(lock);
   }
 
   void OnWriteDone(bool ok) override {
     std::unique_lock lock(mutex_);
     writing_ = false;
+    in_flight_ = nullptr;
     if (!ok) return;  // the client went away: OnDone follows
-    WriteNext(lock);
+    SendNext(lock);
   }
 
   void OnCancel() override {
@@ -627,32 +630,34 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::StandingsUpdate> 
  private:
   bool display() const { return who_.role == Role::kDisplay; }
 
-  void QueueSnapshot(const PublishedVersion& version) {
-    const auto& standings = display() ? version.display : version.standings;
-    StandingsView view = view_;
-    view.frozen = display() && version.display_frozen;
-    queue_.clear();  // a snapshot supersedes whatever was waiting
-    queue_.push_back(encoder_->Snapshot(standings, view));
-    sent_version_ = standings->version;
-    sent_frozen_ = view.frozen;
-  }
-
-  void QueueDelta(const PublishedVersion& version, const engine::Standings& after) {
-    auto encoded = encoder_->Delta(*version.delta, after, view_);
-    if (encoded == nullptr || queue_.size() >= kMaxQueuedUpdates) {
-      // Too big, or the reader is too slow: one fresh snapshot instead.
-      QueueSnapshot(version);
-      return;
+  // Writes what brings the client from `client_version_` to the latest view,
+  // unless a write is in flight (OnWriteDone calls again).
+  void SendNext(std::unique_lock<std::mutex>& lock) {
+    if (writing_ || finished_ || latest_.standings == nullptr) return;
+    const bool frozen = display() && latest_.display_frozen;
+    const auto& standings = display() ? latest_.display : latest_.standings;
+    if (client_version_ == standings->version && client_frozen_ == frozen) return;
+    StandingsEncoder::Encoded update;
+    // Displays move by snapshot into and out of a freeze; otherwise deltas.
+    if (client_version_ && !frozen && !client_frozen_) {
+      if (auto chain = live_.hub().DeltasSince(*client_version_); chain && !chain->empty()) {
+        update = encoder_->Delta(*chain, *standings, view_);
+        if (update != nullptr && StandingsEncoder::Empty(*update)) {
+          // Nothing in this view changed: the client stays where it is, and
+          // the next delta will start from its version.
+          return;
+        }
+      }
     }
-    queue_.push_back(std::move(encoded));
-    sent_version_ = after.version;
-  }
-
-  void WriteNext(std::unique_lock<std::mutex>& lock) {
-    if (writing_ || finished_ || queue_.empty()) return;
+    if (update == nullptr) {
+      StandingsView view = view_;
+      view.frozen = frozen;
+      update = encoder_->Snapshot(standings, view);
+    }
+    client_version_ = standings->version;
+    client_frozen_ = frozen;
     writing_ = true;
-    in_flight_ = std::move(queue_.front());  // alive until OnWriteDone
-    queue_.pop_front();
+    in_flight_ = std::move(update);  // alive until OnWriteDone
     const v1::StandingsUpdate* message = in_flight_.get();
     lock.unlock();
     StartWrite(message);
@@ -665,10 +670,11 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::StandingsUpdate> 
   const StandingsView view_;
   std::shared_ptr<Subscription> subscription_;
   std::mutex mutex_;
-  std::deque<StandingsEncoder::Encoded> queue_;
+  PublishedVersion latest_;
   StandingsEncoder::Encoded in_flight_;
-  std::uint64_t sent_version_ = 0;  // the version the client will have after the queue
-  bool sent_frozen_ = false;
+  // The version the client has once in-flight writes land; none: needs a snapshot.
+  std::optional<std::uint64_t> client_version_;
+  bool client_frozen_ = false;
   bool writing_ = false;
   bool finished_ = false;
   bool done_ = false;

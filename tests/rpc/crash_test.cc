@@ -10,10 +10,9 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -40,8 +39,8 @@ using std::chrono::milliseconds;
 
 // One judge per practical item, each marking every bib on it.
 const char* const kJudges[] = {"P01", "P06", "P11", "P16", "P21", "P26"};
-const char* const kItems[] = {"respirator-bench", "respirator-wear", "gas-measurement",
-                              "air-volume",       "cpr",             "comprehensive"};
+const char* const kItems[] = {
+    "respirator-bench", "respirator-wear", "gas-measurement", "air-volume", "cpr", "comprehensive"};
 constexpr int kBibs = 88;
 
 int Cycles() {

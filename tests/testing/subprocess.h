@@ -68,7 +68,8 @@ class Subprocess final {
   }
 
   // Reads lines until one contains `text`; returns it.
-  std::optional<std::string> WaitForLine(const std::string& text, std::chrono::milliseconds timeout) {
+  std::optional<std::string> WaitForLine(const std::string& text,
+                                         std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
       auto line = ReadLine(std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -1,0 +1,456 @@
+// podium_load: a load generator for the live server. It builds a synthetic
+// competition, runs the server in this process on 127.0.0.1 (server and load
+// share the machine, as at a venue), and drives it over gRPC:
+//
+//   judges  N judges, each with one mark in flight (closed loop), for a time:
+//           acknowledged durable marks per second and acknowledgement latency
+//   bulk    SubmitMarks streams importing marks as fast as they are answered
+//   watch   W watchers of a trade's top 20 while judges score: the latency from
+//           submitting a mark to each watcher receiving a version that has it
+//   replay  a ledger of M marks, then the time to open (replay) it
+//
+// Every run is bounded in time and count and stops by itself.
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "podium/engine/synthetic.h"
+#include "podium/v1/scoring.grpc.pb.h"
+#include "podium/v1/standings.grpc.pb.h"
+#include "server/core/auth.h"
+#include "server/core/live_competition.h"
+#include "server/definition/writer.h"
+#include "server/ledger/ledger.h"
+#include "server/rpc/rpc_server.h"
+
+namespace podium {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string mode = "judges";
+  int contestants = 100'000;
+  int trades = 40;  // 7 items x 5 judges each: 1,400 judges in all
+  int judges = 200;
+  int watchers = 1000;
+  int streams = 4;
+  double seconds = 10;
+  long long marks = 1'000'000;  // replay: ledger size; bulk: marks to import
+  bool zscore = false;          // judge z-score normalization on every item
+  fs::path work = fs::temp_directory_path() / "podium-load";
+};
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// A synthetic competition on disk, its marks in order, and tokens.
+struct Setup {
+  engine::SyntheticOptions synthetic;
+  fs::path dir, db;
+  std::shared_ptr<const engine::Competition> competition;
+  std::map<std::string, std::string> tokens;  // judge id (or "organizer-1") -> token
+};
+
+Setup Prepare(const Options& o) {
+  Setup s;
+  s.synthetic.contestants = o.contestants;
+  s.synthetic.trades = o.trades;
+  s.synthetic.normalization =
+      o.zscore ? engine::Normalization::kJudgeZScore : engine::Normalization::kNone;
+  s.dir = o.work / "competition";
+  s.db = o.work / "contest.db";
+  fs::remove_all(o.work);
+  const engine::SyntheticDefinition definition = engine::MakeSyntheticDefinition(s.synthetic);
+  PODIUM_CHECK(definition::WriteDefinition(s.dir, definition.spec, definition.roster).ok());
+  auto competition = engine::Competition::Create(definition.spec, definition.roster);
+  PODIUM_CHECK(competition.ok());
+  s.competition = *competition;
+  auto ledger = server::Ledger::Open(s.db, s.competition->spec().id);
+  PODIUM_CHECK(ledger.ok());
+  auto issued = server::IssueTokens(**ledger, *s.competition, 1, 1, 0);
+  PODIUM_CHECK(issued.ok());
+  for (const auto& t : *issued) s.tokens[t.subject] = t.token;
+  return s;
+}
+
+// The marks of one judge, in bib order: (bib, item ref, value).
+struct JudgeWork {
+  std::string judge, token;
+  std::vector<std::pair<std::string, double>> marks;  // bib, value
+  std::string item;
+};
+
+std::vector<JudgeWork> Work(const Setup& s, int judges) {
+  std::vector<JudgeWork> work(s.competition->num_judges());
+  for (int j = 0; j < s.competition->num_judges(); ++j) {
+    work[j].judge = s.competition->judge(j).id;
+    work[j].token = s.tokens.at(work[j].judge);
+  }
+  engine::GenerateSyntheticMarks(*s.competition, s.synthetic, [&](const engine::MarkEvent& m) {
+    JudgeWork& w = work[m.judge];
+    w.item = s.competition->item(m.item).ref;
+    w.marks.emplace_back(s.competition->contestant(m.contestant).bib, m.value);
+  });
+  // Spread the chosen judges over the trades.
+  std::vector<JudgeWork> chosen;
+  const int stride = std::max(1, s.competition->num_judges() / judges);
+  for (int j = 0; j < s.competition->num_judges() && static_cast<int>(chosen.size()) < judges;
+       j += stride) {
+    chosen.push_back(std::move(work[j]));
+  }
+  return chosen;
+}
+
+// Closed-loop judges: each has one SubmitMark in flight until `until`.
+struct JudgeLoad {
+  std::mutex mutex;
+  std::condition_variable done;
+  int active = 0;
+  std::vector<double> latencies_ms;
+  std::atomic<long long> accepted{0}, refused{0};
+  std::map<std::uint64_t, Clock::time_point>* submitted_at = nullptr;  // sequence -> submit time
+};
+
+void RunJudge(v1::ScoringService::Stub* stub, JudgeWork* work, size_t next, Clock::time_point until,
+              JudgeLoad* load) {
+  if (next >= work->marks.size() || Clock::now() >= until) {
+    std::lock_guard lock(load->mutex);
+    if (--load->active == 0) load->done.notify_all();
+    return;
+  }
+  struct Call {
+    grpc::ClientContext context;
+    v1::SubmitMarkRequest request;
+    v1::WriteResponse response;
+    Clock::time_point start = Clock::now();
+  };
+  auto* call = new Call;
+  call->context.AddMetadata("authorization", "Bearer " + work->token);
+  call->request.set_idempotency_key(work->judge + "-" + work->marks[next].first);
+  call->request.set_bib(work->marks[next].first);
+  call->request.set_item(work->item);
+  call->request.set_value(work->marks[next].second);
+  call->request.set_device("load");
+  stub->async()->SubmitMark(&call->context, &call->request, &call->response,
+                            [=](grpc::Status status) {
+                              const auto now = Clock::now();
+                              {
+                                std::lock_guard lock(load->mutex);
+                                load->latencies_ms.push_back(Ms(now - call->start));
+                                if (status.ok() && load->submitted_at != nullptr) {
+                                  (*load->submitted_at)[call->response.sequence()] = call->start;
+                                }
+                              }
+                              (status.ok() ? load->accepted : load->refused)++;
+                              delete call;
+                              RunJudge(stub, work, next + 1, until, load);
+                            });
+}
+
+void RunJudges(const std::string& address, std::vector<JudgeWork>& work, double seconds,
+               JudgeLoad& load) {
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto stub = v1::ScoringService::NewStub(channel);
+  const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(seconds));
+  load.active = static_cast<int>(work.size());
+  for (JudgeWork& w : work) RunJudge(stub.get(), &w, 0, until, &load);
+  std::unique_lock lock(load.mutex);
+  load.done.wait_for(lock, std::chrono::duration<double>(seconds + 30),
+                     [&] { return load.active == 0; });
+}
+
+struct Running {
+  std::unique_ptr<server::LiveCompetition> live;
+  std::unique_ptr<server::RpcServer> rpc;
+  std::string address;
+};
+
+Running Start(const Setup& s) {
+  Running r;
+  server::LiveOptions options;
+  options.threads = 2;
+  auto live = server::LiveCompetition::Open(s.dir, s.db, options);
+  PODIUM_CHECK(live.ok());
+  r.live = std::move(*live);
+  auto rpc = server::RpcServer::Start(*r.live, {});
+  PODIUM_CHECK(rpc.ok());
+  r.rpc = std::move(*rpc);
+  r.address = "127.0.0.1:" + std::to_string(r.rpc->port());
+  return r;
+}
+
+int Judges(const Options& o) {
+  const Setup s = Prepare(o);
+  std::vector<JudgeWork> work = Work(s, o.judges);
+  Running server = Start(s);
+  JudgeLoad load;
+  const auto start = Clock::now();
+  RunJudges(server.address, work, o.seconds, load);
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const auto& m = server.live->writer().metrics();
+  std::printf(
+      "judges: %d judges, %d contestants (%s), %.1f s: %lld acknowledged durable marks (%.0f marks/s), "
+      "%lld refused; ack latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; %llu batches "
+      "(%.1f marks per commit)\n",
+      o.judges, o.contestants, o.zscore ? "judge z-scores" : "no normalization", elapsed,
+      load.accepted.load(), load.accepted / elapsed,
+      load.refused.load(), Percentile(load.latencies_ms, 0.5), Percentile(load.latencies_ms, 0.99),
+      Percentile(load.latencies_ms, 1.0), static_cast<unsigned long long>(m.batches.load()),
+      m.batches ? static_cast<double>(m.accepted) / static_cast<double>(m.batches) : 0.0);
+  return load.refused == 0 ? 0 : 1;
+}
+
+int Bulk(const Options& o) {
+  const Setup s = Prepare(o);
+  std::vector<JudgeWork> work = Work(s, s.competition->num_judges());
+  Running server = Start(s);
+  std::vector<v1::SubmitMarkRequest> requests;
+  for (const JudgeWork& w : work) {
+    for (const auto& [bib, value] : w.marks) {
+      if (static_cast<long long>(requests.size()) >= o.marks) break;
+      v1::SubmitMarkRequest r;
+      r.set_idempotency_key(w.judge + "-" + bib);
+      r.set_bib(bib);
+      r.set_item(w.item);
+      r.set_value(value);
+      r.set_judge(w.judge);
+      requests.push_back(std::move(r));
+    }
+  }
+  // Marks are entered by judges: one stream per judge token, judges spread over streams.
+  std::map<std::string, std::vector<const v1::SubmitMarkRequest*>> by_judge;
+  for (const auto& r : requests) by_judge[r.judge()].push_back(&r);
+  std::vector<std::vector<std::pair<std::string, std::vector<const v1::SubmitMarkRequest*>>>>
+      per_stream(o.streams);
+  int k = 0;
+  for (auto& [judge, list] : by_judge) per_stream[k++ % o.streams].emplace_back(judge, list);
+  auto channel = grpc::CreateChannel(server.address, grpc::InsecureChannelCredentials());
+  std::atomic<long long> accepted{0}, refused{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < o.streams; ++t) {
+    threads.emplace_back([&, t] {
+      auto stub = v1::ScoringService::NewStub(channel);
+      for (const auto& [judge, list] : per_stream[t]) {
+        grpc::ClientContext context;
+        context.AddMetadata("authorization", "Bearer " + s.tokens.at(judge));
+        auto stream = stub->SubmitMarks(&context);
+        std::thread reader([&] {
+          v1::SubmitMarksResponse response;
+          while (stream->Read(&response)) {
+            for (const auto& r : response.results()) (r.code() == 0 ? accepted : refused)++;
+          }
+        });
+        // Messages of up to 1,000 marks.
+        for (size_t first = 0; first < list.size(); first += 1000) {
+          v1::SubmitMarksRequest message;
+          for (size_t i = first; i < std::min(list.size(), first + 1000); ++i) {
+            v1::SubmitMarkRequest* mark = message.add_marks();
+            *mark = *list[i];
+            mark->clear_judge();  // the judge's own token
+          }
+          if (!stream->Write(message)) break;
+        }
+        stream->WritesDone();
+        reader.join();
+        stream->Finish();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("bulk: %zu marks over %d SubmitMarks streams in %.2f s: %.0f marks/s "
+              "(%lld accepted, %lld refused)\n",
+              requests.size(), o.streams, elapsed, static_cast<double>(accepted) / elapsed,
+              accepted.load(), refused.load());
+  return refused == 0 ? 0 : 1;
+}
+
+// A watcher of one trade's top 20: records when each version arrives.
+class Watcher final : public grpc::ClientReadReactor<v1::StandingsUpdate> {
+ public:
+  Watcher(v1::StandingsService::Stub* stub, const std::string& token, const std::string& trade,
+          std::function<void(std::uint64_t, Clock::time_point)> seen)
+      : seen_(std::move(seen)) {
+    context_.AddMetadata("authorization", "Bearer " + token);
+    request_.set_trade(trade);
+    request_.set_limit(20);
+    stub->async()->WatchStandings(&context_, &request_, this);
+    StartRead(&update_);
+    StartCall();
+  }
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    const std::uint64_t version = update_.has_snapshot() ? update_.snapshot().version()
+                                                         : update_.delta().to_version();
+    seen_(version, Clock::now());
+    ++updates;
+    StartRead(&update_);
+  }
+  void OnDone(const grpc::Status&) override {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    done_.notify_all();
+  }
+  void Cancel() { context_.TryCancel(); }
+  void Wait() {
+    std::unique_lock lock(mutex_);
+    done_.wait_for(lock, std::chrono::seconds(30), [&] { return finished_; });
+  }
+  std::atomic<long long> updates{0};
+
+ private:
+  grpc::ClientContext context_;
+  v1::WatchStandingsRequest request_;
+  v1::StandingsUpdate update_;
+  std::function<void(std::uint64_t, Clock::time_point)> seen_;
+  std::mutex mutex_;
+  std::condition_variable done_;
+  bool finished_ = false;
+};
+
+int Watch(const Options& o) {
+  const Setup s = Prepare(o);
+  std::vector<JudgeWork> work = Work(s, o.judges);
+  Running server = Start(s);
+  // Everyone watches trade-01; the judges score everywhere, so a share of
+  // the marks concern the watched trade.
+  auto channel = grpc::CreateChannel(server.address, grpc::InsecureChannelCredentials());
+  auto stub = v1::StandingsService::NewStub(channel);
+  std::map<std::uint64_t, Clock::time_point> submitted_at;
+  std::mutex latency_mutex;
+  std::vector<double> latencies_ms;
+  JudgeLoad load;
+  load.submitted_at = &submitted_at;
+  std::vector<std::unique_ptr<Watcher>> watchers;
+  std::vector<std::uint64_t> last(o.watchers, 0);
+  for (int w = 0; w < o.watchers; ++w) {
+    watchers.push_back(std::make_unique<Watcher>(
+        stub.get(), s.tokens.at("display-1"), "trade-01",
+        [&, w](std::uint64_t version, Clock::time_point at) {
+          // Every mark up to `version` is now visible to this watcher.
+          std::lock_guard lock(load.mutex);
+          for (auto it = submitted_at.upper_bound(last[w]);
+               it != submitted_at.end() && it->first <= version; ++it) {
+            latencies_ms.push_back(Ms(at - it->second));
+          }
+          last[w] = std::max(last[w], version);
+        }));
+  }
+  RunJudges(server.address, work, o.seconds, load);
+  for (auto& w : watchers) w->Cancel();
+  for (auto& w : watchers) w->Wait();
+  long long updates = 0;
+  for (auto& w : watchers) updates += w->updates;
+  std::printf(
+      "watch: %d watchers of trade-01 top 20, %d judges scoring for %.0f s: %lld marks, %lld "
+      "updates delivered; mark-to-watcher latency p50 %.1f ms, p99 %.1f ms, max %.1f ms "
+      "(%zu samples)\n",
+      o.watchers, o.judges, o.seconds, load.accepted.load(), updates,
+      Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.99), Percentile(latencies_ms, 1.0),
+      latencies_ms.size());
+  return 0;
+}
+
+int Replay(const Options& o) {
+  const Setup s = Prepare(o);
+  {
+    // Fill the ledger directly, in large transactions.
+    auto ledger = server::Ledger::Open(s.db, s.competition->spec().id);
+    PODIUM_CHECK(ledger.ok());
+    std::vector<server::LedgerRecord> batch;
+    long long n = 0;
+    engine::GenerateSyntheticMarks(*s.competition, s.synthetic, [&](const engine::MarkEvent& m) {
+      if (n >= o.marks) return;
+      server::LedgerRecord r;
+      r.recorded_at_ms = 1'700'000'000'000 + n;
+      r.actor = s.competition->judge(m.judge).id;
+      r.role = 1;
+      r.device = "load";
+      r.idempotency_key = "m" + std::to_string(n++);
+      r.kind = "mark";
+      r.bib = s.competition->contestant(m.contestant).bib;
+      r.item = s.competition->item(m.item).ref;
+      r.judge = r.actor;
+      r.value = m.value;
+      r.fingerprint = r.ComputeFingerprint();
+      batch.push_back(std::move(r));
+      if (batch.size() == 100'000) {
+        PODIUM_CHECK((*ledger)->Append(batch).ok());
+        batch.clear();
+      }
+    });
+    PODIUM_CHECK((*ledger)->Append(batch).ok());
+    std::printf("replay: ledger of %lld marks written (%.0f MB)\n", n,
+                static_cast<double>(fs::file_size(s.db)) / 1e6);
+  }
+  const auto start = Clock::now();
+  server::LiveOptions options;
+  options.threads = 2;
+  auto live = server::LiveCompetition::Open(s.dir, s.db, options);
+  PODIUM_CHECK(live.ok());
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("replay: cold start (load definition, open ledger, replay %llu events, recompute, "
+              "first snapshot) in %.2f s\n",
+              static_cast<unsigned long long>((*live)->hub().latest().standings->version), seconds);
+  return 0;
+}
+
+Options Parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--mode") o.mode = next();
+    else if (a == "--contestants") o.contestants = std::stoi(next());
+    else if (a == "--trades") o.trades = std::stoi(next());
+    else if (a == "--judges") o.judges = std::stoi(next());
+    else if (a == "--watchers") o.watchers = std::stoi(next());
+    else if (a == "--streams") o.streams = std::stoi(next());
+    else if (a == "--seconds") o.seconds = std::stod(next());
+    else if (a == "--marks") o.marks = std::stoll(next());
+    else if (a == "--work") o.work = next();
+    else if (a == "--normalization") o.zscore = next() == "judge-zscore";
+    else {
+      std::fprintf(stderr,
+                   "usage: podium_load --mode judges|bulk|watch|replay [--contestants N] "
+                   "[--trades T] [--judges J] [--watchers W] [--streams S] [--seconds S] "
+                   "[--marks M] [--normalization none|judge-zscore] [--work DIR]\n");
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+}  // namespace
+}  // namespace podium
+
+int main(int argc, char** argv) {
+  const podium::Options o = podium::Parse(argc, argv);
+  int rc = 2;
+  if (o.mode == "judges") rc = podium::Judges(o);
+  if (o.mode == "bulk") rc = podium::Bulk(o);
+  if (o.mode == "watch") rc = podium::Watch(o);
+  if (o.mode == "replay") rc = podium::Replay(o);
+  std::filesystem::remove_all(o.work);
+  return rc;
+}
