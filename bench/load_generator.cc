@@ -208,12 +208,13 @@ int Judges(const Options& o) {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   const auto& m = server.live->writer().metrics();
   std::printf(
-      "judges: %d judges, %d contestants (%s), %.1f s: %lld acknowledged durable marks (%.0f marks/s), "
+      "judges: %d judges, %d contestants (%s), %.1f s: %lld acknowledged durable marks (%.0f "
+      "marks/s), "
       "%lld refused; ack latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; %llu batches "
       "(%.1f marks per commit)\n",
       o.judges, o.contestants, o.zscore ? "judge z-scores" : "no normalization", elapsed,
-      load.accepted.load(), load.accepted / elapsed,
-      load.refused.load(), Percentile(load.latencies_ms, 0.5), Percentile(load.latencies_ms, 0.99),
+      load.accepted.load(), load.accepted / elapsed, load.refused.load(),
+      Percentile(load.latencies_ms, 0.5), Percentile(load.latencies_ms, 0.99),
       Percentile(load.latencies_ms, 1.0), static_cast<unsigned long long>(m.batches.load()),
       m.batches ? static_cast<double>(m.accepted) / static_cast<double>(m.batches) : 0.0);
   return load.refused == 0 ? 0 : 1;
@@ -278,10 +279,11 @@ int Bulk(const Options& o) {
   }
   for (auto& t : threads) t.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("bulk: %zu marks over %d SubmitMarks streams in %.2f s: %.0f marks/s "
-              "(%lld accepted, %lld refused)\n",
-              requests.size(), o.streams, elapsed, static_cast<double>(accepted) / elapsed,
-              accepted.load(), refused.load());
+  std::printf(
+      "bulk: %zu marks over %d SubmitMarks streams in %.2f s: %.0f marks/s "
+      "(%lld accepted, %lld refused)\n",
+      requests.size(), o.streams, elapsed, static_cast<double>(accepted) / elapsed, accepted.load(),
+      refused.load());
   return refused == 0 ? 0 : 1;
 }
 
@@ -300,8 +302,8 @@ class Watcher final : public grpc::ClientReadReactor<v1::StandingsUpdate> {
   }
   void OnReadDone(bool ok) override {
     if (!ok) return;
-    const std::uint64_t version = update_.has_snapshot() ? update_.snapshot().version()
-                                                         : update_.delta().to_version();
+    const std::uint64_t version =
+        update_.has_snapshot() ? update_.snapshot().version() : update_.delta().to_version();
     seen_(version, Clock::now());
     ++updates;
     StartRead(&update_);
@@ -344,17 +346,17 @@ int Watch(const Options& o) {
   std::vector<std::unique_ptr<Watcher>> watchers;
   std::vector<std::uint64_t> last(o.watchers, 0);
   for (int w = 0; w < o.watchers; ++w) {
-    watchers.push_back(std::make_unique<Watcher>(
-        stub.get(), s.tokens.at("display-1"), "trade-01",
-        [&, w](std::uint64_t version, Clock::time_point at) {
-          // Every mark up to `version` is now visible to this watcher.
-          std::lock_guard lock(load.mutex);
-          for (auto it = submitted_at.upper_bound(last[w]);
-               it != submitted_at.end() && it->first <= version; ++it) {
-            latencies_ms.push_back(Ms(at - it->second));
-          }
-          last[w] = std::max(last[w], version);
-        }));
+    watchers.push_back(
+        std::make_unique<Watcher>(stub.get(), s.tokens.at("display-1"), "trade-01",
+                                  [&, w](std::uint64_t version, Clock::time_point at) {
+                                    // Every mark up to `version` is now visible to this watcher.
+                                    std::lock_guard lock(load.mutex);
+                                    for (auto it = submitted_at.upper_bound(last[w]);
+                                         it != submitted_at.end() && it->first <= version; ++it) {
+                                      latencies_ms.push_back(Ms(at - it->second));
+                                    }
+                                    last[w] = std::max(last[w], version);
+                                  }));
   }
   RunJudges(server.address, work, o.seconds, load);
   for (auto& w : watchers) w->Cancel();
@@ -365,9 +367,8 @@ int Watch(const Options& o) {
       "watch: %d watchers of trade-01 top 20, %d judges scoring for %.0f s: %lld marks, %lld "
       "updates delivered; mark-to-watcher latency p50 %.1f ms, p99 %.1f ms, max %.1f ms "
       "(%zu samples)\n",
-      o.watchers, o.judges, o.seconds, load.accepted.load(), updates,
-      Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.99), Percentile(latencies_ms, 1.0),
-      latencies_ms.size());
+      o.watchers, o.judges, o.seconds, load.accepted.load(), updates, Percentile(latencies_ms, 0.5),
+      Percentile(latencies_ms, 0.99), Percentile(latencies_ms, 1.0), latencies_ms.size());
   return 0;
 }
 
@@ -409,9 +410,10 @@ int Replay(const Options& o) {
   auto live = server::LiveCompetition::Open(s.dir, s.db, options);
   PODIUM_CHECK(live.ok());
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("replay: cold start (load definition, open ledger, replay %llu events, recompute, "
-              "first snapshot) in %.2f s\n",
-              static_cast<unsigned long long>((*live)->hub().latest().standings->version), seconds);
+  std::printf(
+      "replay: cold start (load definition, open ledger, replay %llu events, recompute, "
+      "first snapshot) in %.2f s\n",
+      static_cast<unsigned long long>((*live)->hub().latest().standings->version), seconds);
   return 0;
 }
 
@@ -420,16 +422,26 @@ Options Parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--mode") o.mode = next();
-    else if (a == "--contestants") o.contestants = std::stoi(next());
-    else if (a == "--trades") o.trades = std::stoi(next());
-    else if (a == "--judges") o.judges = std::stoi(next());
-    else if (a == "--watchers") o.watchers = std::stoi(next());
-    else if (a == "--streams") o.streams = std::stoi(next());
-    else if (a == "--seconds") o.seconds = std::stod(next());
-    else if (a == "--marks") o.marks = std::stoll(next());
-    else if (a == "--work") o.work = next();
-    else if (a == "--normalization") o.zscore = next() == "judge-zscore";
+    if (a == "--mode")
+      o.mode = next();
+    else if (a == "--contestants")
+      o.contestants = std::stoi(next());
+    else if (a == "--trades")
+      o.trades = std::stoi(next());
+    else if (a == "--judges")
+      o.judges = std::stoi(next());
+    else if (a == "--watchers")
+      o.watchers = std::stoi(next());
+    else if (a == "--streams")
+      o.streams = std::stoi(next());
+    else if (a == "--seconds")
+      o.seconds = std::stod(next());
+    else if (a == "--marks")
+      o.marks = std::stoll(next());
+    else if (a == "--work")
+      o.work = next();
+    else if (a == "--normalization")
+      o.zscore = next() == "judge-zscore";
     else {
       std::fprintf(stderr,
                    "usage: podium_load --mode judges|bulk|watch|replay [--contestants N] "

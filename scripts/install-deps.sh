@@ -8,7 +8,7 @@ packages=(
   libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
-  libsqlite3-dev libssl-dev
+  libsqlite3-dev libssl-dev libboost-dev libboost-system-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(clang-format python3-grpcio python3-grpc-tools)

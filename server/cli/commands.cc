@@ -35,9 +35,11 @@ const char kUsage[] = R"(usage: podium <command> [options]
            [--team-size K] [--fill F] [--seed S] [--normalization none|judge-zscore]
       write a synthetic competition (definition, rosters and scores.csv)
 
-  serve DIR --db FILE [--address HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
+  serve DIR --db FILE [--address HOST:PORT] [--metrics HOST:PORT] [--threads N]
+        [--tls-cert F --tls-key F]
       run the competition live: the gRPC API on ADDRESS (default 127.0.0.1:50051),
-      every accepted command durable in the SQLite ledger FILE (created if missing)
+      every accepted command durable in the SQLite ledger FILE (created if missing),
+      Prometheus metrics at http://HOST:PORT/metrics if asked
   tokens DIR --db FILE [--displays N] [--organizers N]
       issue access tokens: one per judge and chief judge, N displays (1), N organizers (1)
   audit DIR --db FILE [--bib B --item I [--judge J]]
@@ -275,7 +277,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
        Generate,
        {"out", "contestants", "trades", "items", "judges", "team-size", "fill", "seed",
         "normalization"}},
-      {"serve", Serve, {"db", "address", "threads", "tls-cert", "tls-key", "encoding"}},
+      {"serve", Serve, {"db", "address", "metrics", "threads", "tls-cert", "tls-key", "encoding"}},
       {"tokens", Tokens, {"db", "displays", "organizers", "encoding"}},
       {"audit", Audit, {"db", "bib", "item", "judge", "encoding"}},
   };

@@ -13,6 +13,7 @@
 #include "server/core/contest_state.h"
 #include "server/core/live_competition.h"
 #include "server/definition/loader.h"
+#include "server/gateway/metrics_endpoint.h"
 #include "server/ledger/ledger.h"
 #include "server/rpc/rpc_server.h"
 
@@ -98,6 +99,19 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     err << "podium serve: " << server.status().ToString() << "\n";
     return 1;
   }
+  std::unique_ptr<server::MetricsEndpoint> metrics;
+  if (const auto address = args.Get("metrics")) {
+    server::LiveCompetition* running = live->get();
+    server::RpcServer* grpc_server = server->get();
+    auto started = server::MetricsEndpoint::Start(*address, [running, grpc_server] {
+      return server::MetricsText(*running, grpc_server->watchers());
+    });
+    if (!started.ok()) {
+      err << "podium serve: --metrics: " << started.status().ToString() << "\n";
+      return 1;
+    }
+    metrics = std::move(*started);
+  }
   const engine::Competition& c = (*live)->competition();
   const auto standings = (*live)->hub().latest().standings;
   out << "podium serve: competition=" << c.spec().id << " name=\"" << c.spec().name
@@ -107,10 +121,16 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   out << "podium serve: listening on " << host << ":" << (*server)->port() << " (gRPC podium.v1"
       << (rpc.tls_cert_file.empty() ? "" : ", TLS") << ", health checking, reflection)"
       << std::endl;
+  if (metrics != nullptr) {
+    const std::string& address = *args.Get("metrics");
+    out << "podium serve: metrics on http://" << address.substr(0, address.rfind(':')) << ":"
+        << metrics->port() << "/metrics" << std::endl;
+  }
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
   out << "podium serve: stopping on signal " << signal << std::endl;
+  metrics = nullptr;
   (*server)->Shutdown();
   return 0;
 }
