@@ -42,13 +42,25 @@ struct Command {
   Phase phase = Phase::kOpen;
   std::string reason;
   std::string note;
+  bool transcribed = false;  // a mark from paper: needs a second person's matching entry
+};
+
+// What became of an accepted write.
+enum class WriteOutcome {
+  kCounted,               // part of the standings
+  kAwaitingConfirmation,  // a first transcription
+  kConflict,              // a second transcription that differs
 };
 
 struct CommandResult {
   Status status;
   std::uint64_t sequence = 0;  // ledger sequence of the event
   bool duplicate = false;      // the key was already recorded with this content
+  WriteOutcome outcome = WriteOutcome::kCounted;
 };
+
+// The outcome a ledger record kind stands for.
+WriteOutcome OutcomeOf(std::string_view kind);
 
 }  // namespace podium::server
 

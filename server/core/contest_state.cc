@@ -45,6 +45,21 @@ bool IsStaff(const Principal& who) {
 
 }  // namespace
 
+WriteOutcome OutcomeOf(std::string_view kind) {
+  if (kind == "transcription") return WriteOutcome::kAwaitingConfirmation;
+  if (kind == "transcription-conflict") return WriteOutcome::kConflict;
+  return WriteOutcome::kCounted;
+}
+
+std::vector<ContestState::Conflict> ContestState::conflicts() const {
+  std::vector<Conflict> out;
+  for (const auto& [cell, pair] : conflicts_) {
+    out.push_back(
+        {std::get<0>(cell), std::get<1>(cell), std::get<2>(cell), pair.first, pair.second});
+  }
+  return out;
+}
+
 std::string_view CommandKindName(CommandKind kind) {
   switch (kind) {
     case CommandKind::kMark:
@@ -144,6 +159,47 @@ StatusOr<engine::Event> ContestState::ToEngineEvent(const LedgerRecord& r, int c
   return InvalidArgumentError("unknown event kind " + Quote(r.kind));
 }
 
+Status ContestState::CheckRole(CommandKind kind, int judge, const Principal& who) const {
+  const std::string who_text = std::string(RoleName(who.role)) + " " + Quote(who.actor);
+  const std::string kind_name(CommandKindName(kind));
+  switch (kind) {
+    case CommandKind::kMark:
+    case CommandKind::kCorrection:
+    case CommandKind::kPenalty:
+      if (who.role == Role::kOrganizer) {
+        return PermissionDeniedError(who_text + " cannot enter marks or penalties");
+      }
+      if (who.role == Role::kJudge && judge != who.judge) {
+        return PermissionDeniedError(who_text + " cannot enter marks for judge " +
+                                     Quote(competition_->judge(judge).id));
+      }
+      break;
+    case CommandKind::kVoid:
+    case CommandKind::kLock:
+    case CommandKind::kUnlock:
+      if (who.role != Role::kChiefJudge) {
+        return PermissionDeniedError(who_text + " cannot " + kind_name +
+                                     ": only the chief judge can");
+      }
+      break;
+    case CommandKind::kStatus:
+    case CommandKind::kPhase:
+      if (!IsStaff(who)) {
+        return PermissionDeniedError(
+            who_text + " cannot change " +
+            (kind == CommandKind::kStatus ? "a contestant's status" : "the competition's phase") +
+            ": only the chief judge or an organizer can");
+      }
+      break;
+    case CommandKind::kRelease:
+      if (who.role != Role::kOrganizer) {
+        return PermissionDeniedError(who_text + " cannot release results: only an organizer can");
+      }
+      break;
+  }
+  return OkStatus();
+}
+
 StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, const Principal& who,
                                                        std::int64_t now_ms) const {
   const CommandKind kind = command.kind;
@@ -164,7 +220,9 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
   r.role = static_cast<int>(who.role);
   r.device = command.device;
   r.idempotency_key = command.idempotency_key;
-  r.kind = std::string(CommandKindName(kind));
+  // A transcription's final kind (first entry, confirmation, conflict) depends
+  // on the state; the fingerprint uses the request's kind so retries match.
+  r.kind = command.transcribed ? "transcription" : std::string(CommandKindName(kind));
   r.reason = command.reason;
   r.note = command.note;
   r.value = command.value;
@@ -204,7 +262,9 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
 
   // A retry is answered before anything else: the state may have moved on.
   if (const auto it = keys_.find(command.idempotency_key); it != keys_.end()) {
-    if (it->second.fingerprint == r.fingerprint) return Prepared(Duplicate{it->second.sequence});
+    if (it->second.fingerprint == r.fingerprint) {
+      return Prepared(Duplicate{it->second.sequence, it->second.outcome});
+    }
     return AlreadyExistsError("idempotency key " + Quote(command.idempotency_key) +
                               " was already used for another command (ledger sequence " +
                               std::to_string(it->second.sequence) + ")");
@@ -212,41 +272,19 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
 
   // Who may do what.
   const std::string who_text = std::string(RoleName(who.role)) + " " + Quote(who.actor);
-  switch (kind) {
-    case CommandKind::kMark:
-    case CommandKind::kCorrection:
-    case CommandKind::kPenalty:
-      if (who.role == Role::kOrganizer) {
-        return PermissionDeniedError(who_text + " cannot enter marks or penalties");
-      }
-      if (who.role == Role::kJudge && judge != who.judge) {
-        return PermissionDeniedError(who_text + " cannot enter marks for judge " +
-                                     Quote(competition_->judge(judge).id));
-      }
-      break;
-    case CommandKind::kVoid:
-    case CommandKind::kLock:
-    case CommandKind::kUnlock:
-      if (who.role != Role::kChiefJudge) {
-        return PermissionDeniedError(who_text + " cannot " + r.kind + ": only the chief judge can");
-      }
-      break;
-    case CommandKind::kStatus:
-    case CommandKind::kPhase:
-      if (!IsStaff(who)) {
-        return PermissionDeniedError(
-            who_text + " cannot change " +
-            (kind == CommandKind::kStatus ? "a contestant's status" : "the competition's phase") +
-            ": only the chief judge or an organizer can");
-      }
-      break;
-    case CommandKind::kRelease:
-      if (who.role != Role::kOrganizer) {
-        return PermissionDeniedError(who_text + " cannot release results: only an organizer can");
-      }
-      break;
+  if (command.transcribed) {
+    if (kind != CommandKind::kMark) {
+      return InvalidArgumentError(
+          "only new marks are transcribed; corrections are entered directly");
+    }
+    if (!IsStaff(who)) {
+      return PermissionDeniedError(who_text +
+                                   " cannot transcribe paper marks: only the chief judge or an "
+                                   "organizer can");
+    }
+    if (command.judge.empty()) return InvalidArgumentError("judge is required: whose paper mark?");
   }
-
+  if (!command.transcribed) PODIUM_RETURN_IF_ERROR(CheckRole(kind, judge, who));
   // The lifecycle.
   const Phase phase = lifecycle_.phase;
   if (kind == CommandKind::kRelease) {
@@ -289,8 +327,30 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
                                      Quote(r.bib) + " on item " + Quote(r.item) +
                                      ": correct it, with a reason");
     }
-    PODIUM_ASSIGN_OR_RETURN(const engine::Event event, ToEngineEvent(r, contestant, item, judge));
+    LedgerRecord as_mark = r;
+    if (command.transcribed) as_mark.kind = "mark";
+    PODIUM_ASSIGN_OR_RETURN(const engine::Event event,
+                            ToEngineEvent(as_mark, contestant, item, judge));
     PODIUM_RETURN_IF_ERROR(engine_->Validate(event));
+  }
+  if (command.transcribed) {
+    // Two-person confirmation.
+    const Cell cell{contestant, item, judge};
+    if (conflicts_.count(cell)) {
+      return FailedPreconditionError(
+          "two transcriptions of judge " + Quote(r.judge) + "'s mark for bib " + Quote(r.bib) +
+          " on item " + Quote(r.item) + " disagree: the chief judge enters it (not transcribed)");
+    }
+    if (const auto first = pending_.find(cell); first != pending_.end()) {
+      if (first->second.actor == who.actor) {
+        return FailedPreconditionError("transcription " + std::to_string(first->second.sequence) +
+                                       " is " + Quote(who.actor) +
+                                       "'s own: another person must enter it again to confirm");
+      }
+      const bool same = first->second.value == r.value && first->second.time_used == r.time_used;
+      r.kind = same ? "mark" : "transcription-conflict";
+      if (same) r.note = "confirms transcription " + std::to_string(first->second.sequence);
+    }
   }
   return Prepared(std::move(r));
 }
@@ -327,13 +387,34 @@ Status ContestState::Apply(const LedgerRecord& r) {
     lifecycle_.phase = *phase;
   } else if (r.kind == "release") {
     lifecycle_.results_released = true;
+  } else if (r.kind == "transcription" || r.kind == "transcription-conflict") {
+    auto contestant = competition_->FindContestant(r.bib);
+    auto item = contestant.ok() ? ResolveItem(*contestant, r.item) : contestant.status();
+    auto judge = competition_->FindJudge(r.judge);
+    if (!item.ok() || !judge.ok()) return misfit(!item.ok() ? item.status() : judge.status());
+    const Cell cell{*contestant, *item, *judge};
+    const Transcription entry{r.value, r.time_used, r.actor, r.sequence};
+    if (r.kind == "transcription") {
+      pending_[cell] = entry;
+    } else {
+      conflicts_[cell] = {pending_[cell], entry};
+      pending_.erase(cell);
+    }
   } else {
     auto event = ToEngineEvent(r);
     if (!event.ok()) return misfit(event.status());
     const Status applied = engine_->Apply(*event);
     if (!applied.ok()) return misfit(applied);
+    if (r.kind == "mark" || r.kind == "correction") {
+      // A counted mark settles any transcription of that cell.
+      const auto* mark = std::get_if<engine::MarkEvent>(&*event);
+      const auto* correction = std::get_if<engine::CorrectionEvent>(&*event);
+      const engine::MarkEvent& m = mark != nullptr ? *mark : correction->mark;
+      pending_.erase({m.contestant, m.item, m.judge});
+      conflicts_.erase({m.contestant, m.item, m.judge});
+    }
   }
-  keys_[r.idempotency_key] = {r.fingerprint, r.sequence};
+  keys_[r.idempotency_key] = {r.fingerprint, r.sequence, OutcomeOf(r.kind)};
   last_sequence_ = r.sequence;
   return OkStatus();
 }

@@ -5,9 +5,12 @@
 #define PODIUM_SERVER_CORE_CONTEST_STATE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <variant>
 
@@ -36,6 +39,7 @@ class ContestState final {
   // a retried command.
   struct Duplicate {
     std::uint64_t sequence = 0;
+    WriteOutcome outcome = WriteOutcome::kCounted;
   };
   using Prepared = std::variant<LedgerRecord, Duplicate>;
 
@@ -66,6 +70,20 @@ class ContestState final {
   // released): the standings as of the freeze. Null while open.
   std::shared_ptr<const engine::Standings> frozen_standings() const { return frozen_standings_; }
 
+  // A transcribed paper mark waiting for its second entry, or two that disagree.
+  struct Transcription {
+    double value = 0;
+    std::optional<double> time_used;
+    std::string actor;
+    std::uint64_t sequence = 0;
+  };
+  struct Conflict {
+    int contestant = 0, item = 0, judge = 0;
+    Transcription first, second;
+  };
+  // Conflicts for the chief judge, in (contestant, item, judge) order.
+  std::vector<Conflict> conflicts() const;
+
   // The canonical "trade:event.item" ref of an item, and back.
   const std::string& ItemRef(int item) const { return competition_->item(item).ref; }
   // Resolves an item as a bib's trade sees it ("item", "event.item" or a full ref).
@@ -77,6 +95,8 @@ class ContestState final {
   // The same with the record's bib, item and judge already resolved.
   StatusOr<engine::Event> ToEngineEvent(const LedgerRecord& record, int contestant, int item,
                                         int judge) const;
+  // Whether `who`'s role may do `kind` (for `judge`'s mark).
+  Status CheckRole(CommandKind kind, int judge, const Principal& who) const;
   // Items a lock names ("trade:event.item" or "trade:event.*").
   StatusOr<std::vector<int>> LockTargets(std::string_view ref) const;
 
@@ -88,7 +108,11 @@ class ContestState final {
   struct KeyEntry {
     std::uint64_t fingerprint = 0;
     std::uint64_t sequence = 0;
+    WriteOutcome outcome = WriteOutcome::kCounted;
   };
+  using Cell = std::tuple<int, int, int>;  // contestant, item, judge
+  std::map<Cell, Transcription> pending_;
+  std::map<Cell, std::pair<Transcription, Transcription>> conflicts_;
   std::unordered_map<std::string, KeyEntry> keys_;
   std::uint64_t last_sequence_ = 0;
   std::shared_ptr<const engine::Standings> frozen_standings_;

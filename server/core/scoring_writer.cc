@@ -131,7 +131,7 @@ void ScoringWriter::Loop() {
 void ScoringWriter::Process(std::vector<Pending>& batch) {
   std::vector<LedgerRecord> records;
   std::vector<Pending*> owners;
-  std::vector<std::pair<Pending*, std::uint64_t>> duplicates;
+  std::vector<std::pair<Pending*, ContestState::Duplicate>> duplicates;
   auto flush = [&] {
     if (!records.empty() || !duplicates.empty()) Commit(records, owners, duplicates);
     records.clear();
@@ -156,7 +156,7 @@ void ScoringWriter::Process(std::vector<Pending>& batch) {
       continue;
     }
     if (auto* duplicate = std::get_if<ContestState::Duplicate>(&*prepared)) {
-      duplicates.emplace_back(&p, duplicate->sequence);
+      duplicates.emplace_back(&p, *duplicate);
       continue;
     }
     LedgerRecord record = std::get<LedgerRecord>(std::move(*prepared));
@@ -177,7 +177,7 @@ void ScoringWriter::Process(std::vector<Pending>& batch) {
 }
 
 void ScoringWriter::Commit(std::vector<LedgerRecord>& records, std::vector<Pending*>& owners,
-                           std::vector<std::pair<Pending*, std::uint64_t>>& duplicates) {
+                           std::vector<std::pair<Pending*, ContestState::Duplicate>>& duplicates) {
   const std::int64_t start = NowUs();
   const std::uint64_t first = ledger_->last_sequence() + 1;
   const Status committed = ledger_->Append(records);
@@ -202,18 +202,18 @@ void ScoringWriter::Commit(std::vector<LedgerRecord>& records, std::vector<Pendi
     metrics_.last_recompute_us = static_cast<std::uint64_t>(NowUs() - recompute_start);
     for (std::size_t i = 0; i < owners.size(); ++i) {
       metrics_.accepted++;
-      owners[i]->done({OkStatus(), records[i].sequence, false});
+      owners[i]->done({OkStatus(), records[i].sequence, false, OutcomeOf(records[i].kind)});
       RecordLatency(owners[i]->submitted_us);
     }
   }
   // A retry's original is durable by now (it was in an earlier batch, or in
   // this one, which committed) — unless this batch failed.
-  for (auto& [p, sequence] : duplicates) {
-    if (sequence > ledger_->last_sequence()) {
+  for (auto& [p, original] : duplicates) {
+    if (original.sequence > ledger_->last_sequence()) {
       p->done({UnavailableError("the original of this retry could not be stored; retry again")});
     } else {
       metrics_.duplicates++;
-      p->done({OkStatus(), sequence, true});
+      p->done({OkStatus(), original.sequence, true, original.outcome});
     }
     RecordLatency(p->submitted_us);
   }

@@ -87,7 +87,7 @@ class ScoringWriter final {
   void Process(std::vector<Pending>& batch);
   // Commits `records`, answers their callers, recomputes and publishes.
   void Commit(std::vector<LedgerRecord>& records, std::vector<Pending*>& owners,
-              std::vector<std::pair<Pending*, std::uint64_t>>& duplicates);
+              std::vector<std::pair<Pending*, ContestState::Duplicate>>& duplicates);
   void PublishStandings();
   void RecordLatency(std::int64_t submitted_us);
 

@@ -1,10 +1,9 @@
 #include "server/gateway/metrics_endpoint.h"
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
 #include <charconv>
 #include <sstream>
 
@@ -75,7 +74,8 @@ StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
   if (ec) return InvalidArgumentError("bad metrics address " + address + ": " + ec.message());
   int port = -1;
   const std::string digits = address.substr(colon + 1);
-  const auto [end, parse_error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  const auto [end, parse_error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), port);
   if (parse_error != std::errc() || end != digits.data() + digits.size() || port < 0 ||
       port > 65535) {
     return InvalidArgumentError("bad metrics port in " + address);

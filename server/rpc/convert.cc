@@ -112,6 +112,18 @@ v1::ContestantStatus ToProto(engine::ContestantStatus status) {
   return v1::CONTESTANT_STATUS_UNSPECIFIED;
 }
 
+v1::WriteState ToProto(WriteOutcome outcome) {
+  switch (outcome) {
+    case WriteOutcome::kCounted:
+      return v1::WRITE_STATE_ACCEPTED;
+    case WriteOutcome::kAwaitingConfirmation:
+      return v1::WRITE_STATE_AWAITING_CONFIRMATION;
+    case WriteOutcome::kConflict:
+      return v1::WRITE_STATE_CONFLICT;
+  }
+  return v1::WRITE_STATE_UNSPECIFIED;
+}
+
 grpc::Status ToGrpcStatus(const Status& status) {
   if (status.ok()) return grpc::Status::OK;
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), status.message());
@@ -307,7 +319,8 @@ StatusOr<Command> FromProto(const v1::SubmitMarkRequest& r) {
             .item = r.item(),
             .judge = r.judge(),
             .value = r.value(),
-            .note = r.note()};
+            .note = r.note(),
+            .transcribed = r.transcribed()};
   if (r.has_time_used_seconds()) c.time_used = r.time_used_seconds().value();
   return c;
 }

@@ -47,6 +47,7 @@ void ToProto(const engine::Contestant& contestant, const engine::Competition& co
 void ToProto(const Lifecycle& lifecycle, v1::Lifecycle* out);
 void ToProto(const LedgerRecord& record, v1::LedgerEvent* out);
 v1::ContestantStatus ToProto(engine::ContestantStatus status);
+v1::WriteState ToProto(WriteOutcome outcome);
 
 // Commands from requests. Errors: kInvalidArgument for an unknown enum value.
 StatusOr<Command> FromProto(const v1::SubmitMarkRequest& request);

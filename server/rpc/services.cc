@@ -57,7 +57,7 @@ grpc::ServerUnaryReactor* Write(grpc::CallbackServerContext* context, const Requ
     if (result.status.ok()) {
       response->set_sequence(result.sequence);
       response->set_duplicate(result.duplicate);
-      response->set_state(v1::WRITE_STATE_ACCEPTED);
+      response->set_state(ToProto(result.outcome));
     }
     reactor->Finish(ToGrpcStatus(result.status));
   });
@@ -234,7 +234,7 @@ class SubmitMarksReactor final
         if (result.status.ok()) {
           r->mutable_result()->set_sequence(result.sequence);
           r->mutable_result()->set_duplicate(result.duplicate);
-          r->mutable_result()->set_state(v1::WRITE_STATE_ACCEPTED);
+          r->mutable_result()->set_state(ToProto(result.outcome));
         }
       }
       std::unique_lock lock(mutex_);
@@ -452,6 +452,17 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
               }
               panel->set_spread(hi - lo);
             }
+          }
+          for (const ContestState::Conflict& conflict : state.conflicts()) {
+            if (only >= 0 && c.trade_of(conflict.contestant) != only) continue;
+            v1::TranscriptionConflict* out = response->add_conflicts();
+            out->set_bib(c.contestant(conflict.contestant).bib);
+            out->set_item(c.item(conflict.item).ref);
+            out->set_judge(c.judge(conflict.judge).id);
+            out->set_first_value(conflict.first.value);
+            out->set_first_actor(conflict.first.actor);
+            out->set_second_value(conflict.second.value);
+            out->set_second_actor(conflict.second.actor);
           }
           return OkStatus();
         });

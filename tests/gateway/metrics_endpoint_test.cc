@@ -3,7 +3,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <future>
 
 #include "gmock/gmock.h"
@@ -49,13 +48,20 @@ TEST(MetricsEndpointTest, ServesTheWritersCountersAndNothingElse) {
   auto done = [&](const CommandResult&) {
     if (++answers == 2) answered.set_value();
   };
-  const Principal judge{.role = Role::kJudge, .actor = "P01", .judge = *(*live)->competition().FindJudge("P01")};
-  (*live)->writer().Submit(
-      {.kind = CommandKind::kMark, .idempotency_key = "a", .bib = "K001", .item = "respirator-bench", .value = 12},
-      judge, done);
-  (*live)->writer().Submit(
-      {.kind = CommandKind::kMark, .idempotency_key = "b", .bib = "K001", .item = "cpr", .value = 12},
-      judge, done);
+  const Principal judge{
+      .role = Role::kJudge, .actor = "P01", .judge = *(*live)->competition().FindJudge("P01")};
+  (*live)->writer().Submit({.kind = CommandKind::kMark,
+                            .idempotency_key = "a",
+                            .bib = "K001",
+                            .item = "respirator-bench",
+                            .value = 12},
+                           judge, done);
+  (*live)->writer().Submit({.kind = CommandKind::kMark,
+                            .idempotency_key = "b",
+                            .bib = "K001",
+                            .item = "cpr",
+                            .value = 12},
+                           judge, done);
   ASSERT_EQ(answered.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
 
   LiveCompetition& running = **live;

@@ -1505,6 +1505,71 @@ TEST_F(ServerTest, WatchSendsASnapshotThenADeltaPerAcceptedMark) {
   watcher->Stop();
 }
 
+// Two-person confirmation of marks transcribed from paper.
+TEST_F(ServerTest, ATranscribedMarkCountsOnlyWhenASecondPersonEntersTheSameValue) {
+  auto transcribe = [&](const std::string& who, const std::string& key, const std::string& bib,
+                        double value) {
+    v1::SubmitMarkRequest request = MarkRequest(key, bib, kBench, value, "P01");
+    request.set_transcribed(true);
+    Written w;
+    w.status = Call(*scoring_, &v1::ScoringService::Stub::SubmitMark, who, request, &w.response);
+    return w;
+  };
+  auto kinds = [&](const std::string& bib) {
+    std::vector<std::string> out;
+    const v1::MarkHistory history = History(bib, kBench, "P01");
+    for (const auto& e : history.events()) out.push_back(e.kind());
+    return out;
+  };
+  const std::uint64_t version = Standings("CJ01").version();
+
+  // First entry: durable, not counted.
+  const Written first = transcribe("CJ01", "t1", "K001", 12);
+  ASSERT_THAT(first.status, GrpcOk());
+  EXPECT_EQ(first.response.state(), v1::WRITE_STATE_AWAITING_CONFIRMATION);
+  EXPECT_EQ(Standings("CJ01").version(), version);
+  EXPECT_THAT(transcribe("CJ01", "t1-again", "K001", 12).status,
+              GrpcIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("another person")));
+  // A second person, the same value: counted.
+  const Written second = transcribe("organizer-1", "t2", "K001", 12);
+  ASSERT_THAT(second.status, GrpcOk());
+  EXPECT_EQ(second.response.state(), v1::WRITE_STATE_ACCEPTED);
+  EXPECT_EQ(Standings("CJ01").version(), version + 1);
+  EXPECT_THAT(kinds("K001"), ::testing::ElementsAre("transcription", "mark"));
+  // A retry of the first entry is answered as it was.
+  const Written retry = transcribe("CJ01", "t1", "K001", 12);
+  ASSERT_THAT(retry.status, GrpcOk());
+  EXPECT_TRUE(retry.response.duplicate());
+  EXPECT_EQ(retry.response.state(), v1::WRITE_STATE_AWAITING_CONFIRMATION);
+
+  // Different values: a conflict for the chief judge, nothing counted.
+  ASSERT_THAT(transcribe("CJ01", "t3", "K002", 12).status, GrpcOk());
+  const Written differs = transcribe("organizer-1", "t4", "K002", 11);
+  ASSERT_THAT(differs.status, GrpcOk());
+  EXPECT_EQ(differs.response.state(), v1::WRITE_STATE_CONFLICT);
+  EXPECT_EQ(Standings("CJ01").version(), version + 1);
+  v1::ReviewQueue queue;
+  ASSERT_THAT(GetReviewQueue("CJ01", &queue), GrpcOk());
+  ASSERT_EQ(queue.conflicts_size(), 1);
+  EXPECT_EQ(queue.conflicts(0).bib(), "K002");
+  EXPECT_EQ(queue.conflicts(0).judge(), "P01");
+  EXPECT_EQ(queue.conflicts(0).first_value(), 12);
+  EXPECT_EQ(queue.conflicts(0).first_actor(), "CJ01");
+  EXPECT_EQ(queue.conflicts(0).second_value(), 11);
+  EXPECT_EQ(queue.conflicts(0).second_actor(), "organizer-1");
+  EXPECT_THAT(transcribe("CJ01", "t5", "K002", 11.5).status,
+              GrpcIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("disagree")));
+  // The chief judge settles it by entering the mark.
+  ASSERT_THAT(Mark("CJ01", "settle", "K002", kBench, 11.5, "P01").status, GrpcOk());
+  EXPECT_EQ(Standings("CJ01").version(), version + 2);
+  ASSERT_THAT(GetReviewQueue("CJ01", &queue), GrpcOk());
+  EXPECT_EQ(queue.conflicts_size(), 0);
+
+  // Only staff transcribe.
+  EXPECT_THAT(transcribe("P01", "t6", "K003", 12).status,
+              GrpcIs(grpc::StatusCode::PERMISSION_DENIED, HasSubstr("transcribe")));
+}
+
 TEST_F(ServerTest, WatchResumesWithOnlyTheMissedDeltas) {
   auto watcher = Watch("CJ01");
   auto update = watcher->Next();
