@@ -59,6 +59,44 @@ std::string_view ContestantStatusName(ContestantStatus status) {
   return "present";
 }
 
+std::string_view PanelRuleName(PanelRule rule) {
+  switch (rule) {
+    case PanelRule::kMean:
+      return "mean";
+    case PanelRule::kTrimmed:
+      return "trimmed";
+    case PanelRule::kMedian:
+      return "median";
+    case PanelRule::kJudgement03:
+      return "judgement-0-3";
+  }
+  return "mean";
+}
+
+std::string_view NormalizationName(Normalization normalization) {
+  switch (normalization) {
+    case Normalization::kNone:
+      return "none";
+    case Normalization::kJudgeZScore:
+      return "judge-zscore";
+    case Normalization::kJudgeRobust:
+      return "judge-robust";
+  }
+  return "none";
+}
+
+std::string_view TeamRuleName(TeamRule rule) {
+  switch (rule) {
+    case TeamRule::kSum:
+      return "sum";
+    case TeamRule::kMean:
+      return "mean";
+    case TeamRule::kBestK:
+      return "best-k";
+  }
+  return "sum";
+}
+
 std::string Problem::ToString() const {
   std::string s = file;
   if (line > 0) s += " line " + std::to_string(line);

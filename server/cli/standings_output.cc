@@ -344,8 +344,7 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
       if (is.marking == engine::Marking::kMeasurement) {
         out << ", measurement";
       } else {
-        static const char* kRules[] = {"mean", "trimmed", "median", "judgement-0-3"};
-        out << ", " << kRules[static_cast<int>(is.rule)];
+        out << ", " << engine::PanelRuleName(is.rule);
         if (is.rule == engine::PanelRule::kTrimmed) out << " drop " << is.trim << "+" << is.trim;
         if (index.normalization == engine::Normalization::kJudgeZScore) out << ", judge z-score";
         if (index.normalization == engine::Normalization::kJudgeRobust) out << ", judge robust";

@@ -12,44 +12,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* Name(engine::Normalization n) {
-  switch (n) {
-    case engine::Normalization::kNone:
-      return "none";
-    case engine::Normalization::kJudgeZScore:
-      return "judge-zscore";
-    case engine::Normalization::kJudgeRobust:
-      return "judge-robust";
-  }
-  return "none";
-}
-
-const char* Name(engine::PanelRule rule) {
-  switch (rule) {
-    case engine::PanelRule::kMean:
-      return "mean";
-    case engine::PanelRule::kTrimmed:
-      return "trimmed";
-    case engine::PanelRule::kMedian:
-      return "median";
-    case engine::PanelRule::kJudgement03:
-      return "judgement-0-3";
-  }
-  return "mean";
-}
-
-const char* Name(engine::TeamRule rule) {
-  switch (rule) {
-    case engine::TeamRule::kSum:
-      return "sum";
-    case engine::TeamRule::kMean:
-      return "mean";
-    case engine::TeamRule::kBestK:
-      return "best-k";
-  }
-  return "sum";
-}
-
 void EmitStandardization(YAML::Emitter& y, const engine::Standardization& s) {
   if (!s.enabled) return;
   y << YAML::Key << "standardize" << YAML::Value << YAML::Flow << YAML::BeginMap;
@@ -73,7 +35,7 @@ void EmitTieBreak(YAML::Emitter& y, const std::vector<engine::TieBreakKey>& keys
 void EmitTeams(YAML::Emitter& y, const engine::TeamSpec& teams, bool cross_trade) {
   y << YAML::Key << "teams" << YAML::Value << YAML::BeginMap;
   if (cross_trade) y << YAML::Key << "group_by" << YAML::Value << teams.group_by;
-  y << YAML::Key << "rule" << YAML::Value << Name(teams.rule);
+  y << YAML::Key << "rule" << YAML::Value << std::string(engine::TeamRuleName(teams.rule));
   if (teams.rule == engine::TeamRule::kBestK) y << YAML::Key << "k" << YAML::Value << teams.k;
   EmitTieBreak(y, teams.tie_break);
   y << YAML::EndMap;
@@ -92,14 +54,15 @@ void EmitItem(YAML::Emitter& y, const engine::ItemSpec& item) {
   if (judged) {
     y << YAML::Key << "panel" << YAML::Value << YAML::Flow << YAML::BeginMap;
     y << YAML::Key << "size" << YAML::Value << item.panel_size;
-    y << YAML::Key << "rule" << YAML::Value << Name(item.rule);
+    y << YAML::Key << "rule" << YAML::Value << std::string(engine::PanelRuleName(item.rule));
     if (item.rule == engine::PanelRule::kTrimmed)
       y << YAML::Key << "trim" << YAML::Value << item.trim;
     y << YAML::EndMap;
   }
   if (std::isfinite(item.tolerance)) y << YAML::Key << "tolerance" << YAML::Value << item.tolerance;
   if (item.normalization) {
-    y << YAML::Key << "normalization" << YAML::Value << Name(*item.normalization);
+    y << YAML::Key << "normalization" << YAML::Value
+      << std::string(engine::NormalizationName(*item.normalization));
   }
   if (!item.penalties.empty()) {
     y << YAML::Key << "penalties" << YAML::Value << YAML::BeginSeq;
@@ -148,7 +111,8 @@ void EmitTrade(YAML::Emitter& y, const engine::TradeSpec& trade) {
     if (staged) y << YAML::Key << "stage" << YAML::Value << e.stage;
     y << YAML::Key << "weight" << YAML::Value << e.weight;
     if (e.normalization != engine::Normalization::kNone) {
-      y << YAML::Key << "normalization" << YAML::Value << Name(e.normalization);
+      y << YAML::Key << "normalization" << YAML::Value
+        << std::string(engine::NormalizationName(e.normalization));
     }
     EmitStandardization(y, e.standardize);
     y << YAML::Key << "items" << YAML::Value << YAML::BeginSeq;

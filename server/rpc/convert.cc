@@ -10,32 +10,6 @@ namespace podium::server {
 
 namespace {
 
-const char* RuleName(engine::PanelRule rule) {
-  switch (rule) {
-    case engine::PanelRule::kMean:
-      return "mean";
-    case engine::PanelRule::kTrimmed:
-      return "trimmed";
-    case engine::PanelRule::kMedian:
-      return "median";
-    case engine::PanelRule::kJudgement03:
-      return "judgement-0-3";
-  }
-  return "mean";
-}
-
-const char* NormalizationName(engine::Normalization n) {
-  switch (n) {
-    case engine::Normalization::kNone:
-      return "none";
-    case engine::Normalization::kJudgeZScore:
-      return "judge-zscore";
-    case engine::Normalization::kJudgeRobust:
-      return "judge-robust";
-  }
-  return "none";
-}
-
 void FillRow(const engine::Standings& s, const engine::TradeStandings& trade, int position,
              v1::StandingRow* out) {
   const engine::Competition& c = *s.competition;
@@ -256,12 +230,12 @@ void ToProto(const engine::Competition& c, const ContestState& state, v1::Compet
         i->set_step(zero_to_three ? 1 : is.step);
         i->set_weight(is.weight);
         i->set_measurement(is.marking == engine::Marking::kMeasurement);
-        i->set_rule(RuleName(is.rule));
+        i->set_rule(std::string(engine::PanelRuleName(is.rule)));
         i->set_trim(is.trim);
         i->set_panel_size(is.panel_size);
         i->set_has_tolerance(std::isfinite(is.tolerance));
         i->set_tolerance(std::isfinite(is.tolerance) ? is.tolerance : 0);
-        i->set_normalization(NormalizationName(item.normalization));
+        i->set_normalization(std::string(engine::NormalizationName(item.normalization)));
         for (const engine::PenaltySpec& p : is.penalties) {
           v1::Penalty* penalty = i->add_penalties();
           penalty->set_id(p.id);

@@ -197,7 +197,11 @@ struct Roster {
   std::string judges_file = "judges.csv";
 };
 
+// The names used in competition files and the API.
 std::string_view ContestantStatusName(ContestantStatus status);
+std::string_view PanelRuleName(PanelRule rule);
+std::string_view NormalizationName(Normalization normalization);
+std::string_view TeamRuleName(TeamRule rule);
 
 }  // namespace podium::engine
 
