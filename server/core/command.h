@@ -40,6 +40,7 @@ struct Command {
   int count = 0;
   engine::ContestantStatus status = engine::ContestantStatus::kPresent;
   Phase phase = Phase::kOpen;
+  std::int64_t at_ms = 0;  // kPhase to frozen: when (ms since the epoch); 0 or past: now
   std::string reason;
   std::string note;
   bool transcribed = false;  // a mark from paper: needs a second person's matching entry

@@ -257,7 +257,15 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
     PODIUM_ASSIGN_OR_RETURN(lock_items, LockTargets(command.item));
     r.item = command.item;
   }
-  if (kind == CommandKind::kPhase) r.status = std::string(PhaseName(command.phase));
+  if (kind == CommandKind::kPhase) {
+    r.status = std::string(PhaseName(command.phase));
+    // A freeze in the future is scheduled; the record keeps when.
+    if (command.phase == Phase::kFrozen && command.at_ms > now_ms)
+      r.value = static_cast<double>(command.at_ms);
+    if (command.at_ms != 0 && command.phase != Phase::kFrozen) {
+      return InvalidArgumentError("only a freeze can be scheduled (at_ms)");
+    }
+  }
   r.fingerprint = r.ComputeFingerprint();
 
   // A retry is answered before anything else: the state may have moved on.
@@ -297,7 +305,9 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
     return FailedPreconditionError("results are final: nothing can change any more");
   }
   if (kind == CommandKind::kPhase) {
-    if (command.phase == phase) {
+    // Unfreezing cancels a scheduled freeze; a new schedule replaces one.
+    const bool cancels = command.phase == Phase::kOpen && lifecycle_.freeze_at_ms != 0;
+    if (command.phase == phase && !cancels) {
       return FailedPreconditionError("the competition is already " + std::string(PhaseName(phase)));
     }
   }
@@ -355,7 +365,19 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
   return Prepared(std::move(r));
 }
 
+bool ContestState::Tick(std::int64_t now_ms) {
+  if (lifecycle_.freeze_at_ms == 0 || now_ms < lifecycle_.freeze_at_ms) return false;
+  lifecycle_.phase = Phase::kFrozen;
+  lifecycle_.frozen_at_ms = lifecycle_.freeze_at_ms;
+  lifecycle_.freeze_at_ms = 0;
+  frozen_standings_ = engine_->Recompute().standings;
+  lifecycle_.frozen_version = frozen_standings_->version;
+  return true;
+}
+
 Status ContestState::Apply(const LedgerRecord& r) {
+  // Whatever was recorded at or after a scheduled freeze comes after it.
+  Tick(r.recorded_at_ms);
   auto misfit = [&](const Status& s) {
     return FailedPreconditionError("ledger event " + std::to_string(r.sequence) + " (" + r.kind +
                                    ") no longer fits the competition: " + s.message());
@@ -373,7 +395,11 @@ Status ContestState::Apply(const LedgerRecord& r) {
   } else if (r.kind == "phase") {
     const auto phase = ParsePhase(r.status);
     if (!phase) return misfit(InvalidArgumentError("unknown phase " + Quote(r.status)));
-    if (*phase == Phase::kFrozen || (*phase == Phase::kFinal && lifecycle_.phase == Phase::kOpen)) {
+    lifecycle_.freeze_at_ms = 0;
+    if (*phase == Phase::kFrozen && r.value > static_cast<double>(r.recorded_at_ms)) {
+      lifecycle_.freeze_at_ms = static_cast<std::int64_t>(r.value);  // later: see Tick()
+    } else if (*phase == Phase::kFrozen ||
+               (*phase == Phase::kFinal && lifecycle_.phase == Phase::kOpen)) {
       // Displays keep the standings as of this event.
       lifecycle_.frozen_at_ms = r.recorded_at_ms;
       frozen_standings_ = engine_->Recompute().standings;
@@ -384,7 +410,7 @@ Status ContestState::Apply(const LedgerRecord& r) {
       lifecycle_.frozen_version = 0;
       frozen_standings_ = nullptr;
     }
-    lifecycle_.phase = *phase;
+    if (lifecycle_.freeze_at_ms == 0) lifecycle_.phase = *phase;
   } else if (r.kind == "release") {
     lifecycle_.results_released = true;
   } else if (r.kind == "transcription" || r.kind == "transcription-conflict") {

@@ -25,6 +25,7 @@ namespace podium::server {
 
 struct Lifecycle {
   Phase phase = Phase::kOpen;
+  std::int64_t freeze_at_ms = 0;  // a scheduled freeze, while open (0: none)
   std::int64_t frozen_at_ms = 0;
   std::uint64_t frozen_version = 0;  // standings version displays see while frozen
   bool results_released = false;
@@ -51,6 +52,12 @@ class ContestState final {
   // content).
   StatusOr<Prepared> Prepare(const Command& command, const Principal& who,
                              std::int64_t now_ms) const;
+
+  // Carries out a scheduled freeze once `now_ms` has reached it: displays
+  // keep the standings as they were at that moment. True if it froze.
+  // The writer calls it before each command (with the time the command is
+  // recorded at) and when the time comes; Apply() calls it for each record.
+  bool Tick(std::int64_t now_ms);
 
   // Folds a record in (live after Prepare, or on replay). Records the key.
   // Errors: kFailedPrecondition if a replayed record no longer fits the

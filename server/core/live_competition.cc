@@ -26,6 +26,7 @@ StatusOr<std::unique_ptr<LiveCompetition>> LiveCompetition::Open(
   live->pool_ = std::make_unique<ThreadPool>(std::max(1, options.threads));
   PODIUM_ASSIGN_OR_RETURN(std::unique_ptr<ContestState> state,
                           ScoringWriter::Replay(*ledger, live->competition_, live->pool_.get()));
+  state->Tick(live->clock_());  // a freeze that fell due while the server was down
   live->writer_ = std::make_unique<ScoringWriter>(std::move(ledger), std::move(state), live->hub_,
                                                   live->pool_.get(), live->clock_);
   return live;

@@ -113,8 +113,21 @@ void ScoringWriter::Loop() {
   while (true) {
     {
       std::unique_lock lock(mutex_);
-      ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      // A scheduled freeze happens on time even if nobody writes.
+      const std::int64_t freeze_at = state_->lifecycle().freeze_at_ms;
+      if (freeze_at != 0) {
+        const auto wait =
+            std::chrono::milliseconds(std::max<std::int64_t>(0, freeze_at - clock_()));
+        ready_.wait_for(lock, wait, [&] { return stopping_ || !queue_.empty(); });
+      } else {
+        ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      }
       if (stopping_) return;
+      if (queue_.empty()) {
+        lock.unlock();
+        if (state_->Tick(clock_())) PublishStandings();
+        continue;
+      }
       // Everything that queued up while the last batch was committing goes
       // into this one: that is the group commit.
       while (!queue_.empty() && batch.size() < kMaxBatch) {
@@ -148,7 +161,11 @@ void ScoringWriter::Process(std::vector<Pending>& batch) {
     // standings before it.
     const bool alone = p.command.kind == CommandKind::kPhase;
     if (alone) flush();
-    auto prepared = state_->Prepare(p.command, p.who, clock_());
+    // The time the command is recorded at: a scheduled freeze due by then
+    // comes first, exactly as on replay.
+    const std::int64_t now = clock_();
+    state_->Tick(now);
+    auto prepared = state_->Prepare(p.command, p.who, now);
     if (!prepared.ok()) {
       metrics_.refused++;
       p.done({prepared.status()});

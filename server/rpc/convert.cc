@@ -186,6 +186,7 @@ void ToProto(const Lifecycle& lifecycle, v1::Lifecycle* out) {
   out->set_frozen_at_ms(lifecycle.frozen_at_ms);
   out->set_results_released(lifecycle.results_released);
   out->set_frozen_version(lifecycle.frozen_version);
+  out->set_freeze_at_ms(lifecycle.freeze_at_ms);
 }
 
 void ToProto(const engine::Competition& c, const ContestState& state, v1::Competition* out) {
@@ -369,8 +370,10 @@ StatusOr<Command> FromProto(const v1::SetLockRequest& r) {
 }
 
 StatusOr<Command> FromProto(const v1::SetPhaseRequest& r) {
-  Command c{
-      .kind = CommandKind::kPhase, .idempotency_key = r.idempotency_key(), .reason = r.reason()};
+  Command c{.kind = CommandKind::kPhase,
+            .idempotency_key = r.idempotency_key(),
+            .at_ms = r.at_ms(),
+            .reason = r.reason()};
   switch (r.phase()) {
     case v1::PHASE_OPEN:
       c.phase = Phase::kOpen;

@@ -1243,6 +1243,51 @@ TEST_F(ServerTest, RetryWithTheSameKeyIsAnsweredWithTheOriginal) {
 
 // --- Lifecycle --------------------------------------------------------------
 
+TEST_F(ServerTest, AScheduledFreezeTakesEffectAtItsTimeAndSurvivesARestart) {
+  v1::SetPhaseRequest request;
+  request.set_idempotency_key("freeze-at-noon");
+  request.set_phase(v1::PHASE_FROZEN);
+  request.set_at_ms(kStartMs + 60'000);
+  request.set_reason("颁奖典礼 ceremony");
+  v1::Lifecycle lifecycle;
+  ASSERT_THAT(Call(*competition_, &v1::CompetitionService::Stub::SetPhase, "organizer-1", request,
+                   &lifecycle),
+              GrpcOk());
+  EXPECT_EQ(lifecycle.phase(), v1::PHASE_OPEN);
+  EXPECT_EQ(lifecycle.freeze_at_ms(), kStartMs + 60'000);
+
+  // Before the time: displays follow the marks.
+  AdvanceClock(30'000);
+  ASSERT_THAT(Mark("M01", "before", "K001", kExam, 80).status, GrpcOk());
+  EXPECT_EQ(Standings("display-1").version(), 1u);
+  EXPECT_FALSE(Standings("display-1").frozen());
+  // After it: the next mark finds the competition frozen before it.
+  AdvanceClock(60'000);
+  ASSERT_THAT(Mark("M01", "after", "K002", kExam, 90).status, GrpcOk());
+  EXPECT_EQ(Standings("CJ01").version(), 2u);
+  const v1::Standings display = Standings("display-1");
+  EXPECT_TRUE(display.frozen());
+  EXPECT_EQ(display.version(), 1u);
+  lifecycle = Lifecycle("CJ01");
+  EXPECT_EQ(lifecycle.phase(), v1::PHASE_FROZEN);
+  EXPECT_EQ(lifecycle.frozen_at_ms(), kStartMs + 60'000);
+  EXPECT_EQ(lifecycle.freeze_at_ms(), 0);
+
+  // A replay puts the freeze at the same place.
+  StopServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  EXPECT_TRUE(Standings("display-1").frozen());
+  EXPECT_EQ(Standings("display-1").version(), 1u);
+  EXPECT_EQ(Standings("CJ01").version(), 2u);
+
+  // Only freezes can be scheduled.
+  request.set_idempotency_key("final-later");
+  request.set_phase(v1::PHASE_FINAL);
+  EXPECT_THAT(Call(*competition_, &v1::CompetitionService::Stub::SetPhase, "organizer-1", request,
+                   &lifecycle),
+              GrpcIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("only a freeze")));
+}
+
 TEST_F(ServerTest, FreezeKeepsDisplaysOnTheFrozenVersionWhileStaffSeeNewMarks) {
   ASSERT_THAT(Mark("M01", "exam-1", "K001", kExam, 80).status, GrpcOk());
   AdvanceClock(3'600'000);
