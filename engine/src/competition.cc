@@ -688,19 +688,19 @@ void Competition::Index(std::vector<Problem>& problems) {
 }
 
 StatusOr<int> Competition::FindTrade(std::string_view id) const {
-  const auto it = trade_by_id_.find(std::string(id));
+  const auto it = trade_by_id_.find(id);
   if (it == trade_by_id_.end()) return NotFoundError("no trade " + Quote(id));
   return it->second;
 }
 
 StatusOr<int> Competition::FindContestant(std::string_view bib) const {
-  const auto it = contestant_by_bib_.find(std::string(bib));
+  const auto it = contestant_by_bib_.find(bib);
   if (it == contestant_by_bib_.end()) return NotFoundError("no contestant with bib " + Quote(bib));
   return it->second;
 }
 
 StatusOr<int> Competition::FindJudge(std::string_view id) const {
-  const auto it = judge_by_id_.find(std::string(id));
+  const auto it = judge_by_id_.find(id);
   if (it == judge_by_id_.end()) return NotFoundError("no judge " + Quote(id));
   return it->second;
 }

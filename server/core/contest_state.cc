@@ -88,10 +88,12 @@ ContestState::ContestState(std::shared_ptr<const engine::Competition> competitio
     : competition_(std::move(competition)),
       engine_(std::make_unique<engine::ScoringEngine>(competition_)) {
   for (int i = 0; i < competition_->num_items(); ++i) item_by_ref_[competition_->item(i).ref] = i;
+  // Room for a contest's worth of idempotency keys without rehashing as it runs.
+  keys_.reserve(static_cast<std::size_t>(competition_->num_contestants()) * 8);
 }
 
 StatusOr<int> ContestState::ResolveItem(int contestant, std::string_view ref) const {
-  if (const auto it = item_by_ref_.find(std::string(ref)); it != item_by_ref_.end()) {
+  if (const auto it = item_by_ref_.find(ref); it != item_by_ref_.end()) {
     if (competition_->item(it->second).trade != competition_->trade_of(contestant)) {
       return InvalidArgumentError("item " + Quote(ref) + " is not in the trade of bib " +
                                   Quote(competition_->contestant(contestant).bib));
@@ -102,7 +104,7 @@ StatusOr<int> ContestState::ResolveItem(int contestant, std::string_view ref) co
 }
 
 StatusOr<std::vector<int>> ContestState::LockTargets(std::string_view ref) const {
-  if (const auto it = item_by_ref_.find(std::string(ref)); it != item_by_ref_.end()) {
+  if (const auto it = item_by_ref_.find(ref); it != item_by_ref_.end()) {
     return std::vector<int>{it->second};
   }
   const size_t colon = ref.find(':');

@@ -109,7 +109,7 @@ class ContestState final {
 
   std::shared_ptr<const engine::Competition> competition_;
   std::unique_ptr<engine::ScoringEngine> engine_;
-  std::unordered_map<std::string, int> item_by_ref_;
+  engine::IdMap<int> item_by_ref_;
   Lifecycle lifecycle_;
   std::set<int> locked_;
   struct KeyEntry {
@@ -120,7 +120,7 @@ class ContestState final {
   using Cell = std::tuple<int, int, int>;  // contestant, item, judge
   std::map<Cell, Transcription> pending_;
   std::map<Cell, std::pair<Transcription, Transcription>> conflicts_;
-  std::unordered_map<std::string, KeyEntry> keys_;
+  engine::IdMap<KeyEntry> keys_;
   std::uint64_t last_sequence_ = 0;
   std::shared_ptr<const engine::Standings> frozen_standings_;
 };

@@ -137,9 +137,9 @@ class Competition final {
   std::vector<ResolvedKey> competition_team_tie_break_;
   std::vector<std::string> tally_groups_;
   std::vector<int> tally_group_of_;
-  std::unordered_map<std::string, int> trade_by_id_;
-  std::unordered_map<std::string, int> contestant_by_bib_;
-  std::unordered_map<std::string, int> judge_by_id_;
+  IdMap<int> trade_by_id_;
+  IdMap<int> contestant_by_bib_;
+  IdMap<int> judge_by_id_;
 };
 
 }  // namespace podium::engine

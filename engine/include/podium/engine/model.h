@@ -8,9 +8,22 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace podium::engine {
+
+// Hashes strings and string views alike, so maps keyed by ids can be
+// searched with a string_view without building a string.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+
+// An id -> value map searchable by string_view.
+template <typename Value>
+using IdMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
 
 // Where a spec element was written, so problems can point at it. 0 = unknown.
 struct SourceLine {
