@@ -180,6 +180,7 @@ void RunJudges(const std::string& address, std::vector<JudgeWork>& work, double 
 
 struct Running {
   std::unique_ptr<server::LiveCompetition> live;
+  std::unique_ptr<server::Api> api;
   std::unique_ptr<server::RpcServer> rpc;
   std::string address;
 };
@@ -191,7 +192,8 @@ Running Start(const Setup& s) {
   auto live = server::LiveCompetition::Open(s.dir, s.db, options);
   PODIUM_CHECK(live.ok());
   r.live = std::move(*live);
-  auto rpc = server::RpcServer::Start(*r.live, {});
+  r.api = std::make_unique<server::Api>(*r.live);
+  auto rpc = server::RpcServer::Start(*r.api, {});
   PODIUM_CHECK(rpc.ok());
   r.rpc = std::move(*rpc);
   r.address = "127.0.0.1:" + std::to_string(r.rpc->port());

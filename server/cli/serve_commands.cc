@@ -94,7 +94,8 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   rpc.address = args.Get("address").value_or("127.0.0.1:50051");
   rpc.tls_cert_file = args.Get("tls-cert").value_or("");
   rpc.tls_key_file = args.Get("tls-key").value_or("");
-  auto server = server::RpcServer::Start(**live, rpc);
+  server::Api api(**live);
+  auto server = server::RpcServer::Start(api, rpc);
   if (!server.ok()) {
     err << "podium serve: " << server.status().ToString() << "\n";
     return 1;
@@ -102,10 +103,8 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   std::unique_ptr<server::MetricsEndpoint> metrics;
   if (const auto address = args.Get("metrics")) {
     server::LiveCompetition* running = live->get();
-    server::RpcServer* grpc_server = server->get();
-    auto started = server::MetricsEndpoint::Start(*address, [running, grpc_server] {
-      return server::MetricsText(*running, grpc_server->watchers());
-    });
+    auto started = server::MetricsEndpoint::Start(
+        *address, [running, &api] { return server::MetricsText(*running, api.watchers()); });
     if (!started.ok()) {
       err << "podium serve: --metrics: " << started.status().ToString() << "\n";
       return 1;

@@ -21,8 +21,7 @@ StatusOr<std::string> ReadFile(const std::string& path) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<RpcServer>> RpcServer::Start(LiveCompetition& live,
-                                                      const RpcServerOptions& options) {
+StatusOr<std::unique_ptr<RpcServer>> RpcServer::Start(Api& api, const RpcServerOptions& options) {
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
     return InvalidArgumentError("TLS needs both a certificate file and a key file");
@@ -37,7 +36,7 @@ StatusOr<std::unique_ptr<RpcServer>> RpcServer::Start(LiveCompetition& live,
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::unique_ptr<RpcServer> server(new RpcServer());
-  server->services_ = std::make_unique<RpcServices>(live);
+  server->services_ = std::make_unique<RpcServices>(api);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.address, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);

@@ -10,7 +10,6 @@
 #include <string>
 
 #include "podium/status.h"
-#include "server/core/live_competition.h"
 #include "server/rpc/services.h"
 
 namespace podium::server {
@@ -26,12 +25,11 @@ class RpcServer final {
  public:
   // Errors: kInvalidArgument for half a TLS configuration or unreadable
   // certificate files; kUnavailable if the address cannot be bound.
-  static StatusOr<std::unique_ptr<RpcServer>> Start(LiveCompetition& live,
-                                                    const RpcServerOptions& options);
+  // `api` must outlive the server.
+  static StatusOr<std::unique_ptr<RpcServer>> Start(Api& api, const RpcServerOptions& options);
   ~RpcServer();
 
   int port() const { return port_; }
-  std::size_t watchers() const { return services_->watchers(); }
   // Stops accepting calls and cancels the live ones.
   void Shutdown();
 

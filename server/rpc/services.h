@@ -1,6 +1,6 @@
-// The gRPC services of podium.v1 (callback API), adapting requests to the
-// live competition's writer, hub and tokens. Reactors never block: writes
-// and queries are handed to the single writer, whose answer finishes the call.
+// The gRPC services of podium.v1 (callback API): thin adapters to the Api.
+// Reactors never block: writes and queries are handed to the single writer,
+// whose answer finishes the call.
 #ifndef PODIUM_SERVER_RPC_SERVICES_H_
 #define PODIUM_SERVER_RPC_SERVICES_H_
 
@@ -9,24 +9,19 @@
 #include <memory>
 #include <vector>
 
-#include "server/core/live_competition.h"
+#include "server/rpc/api.h"
 
 namespace podium::server {
-
-class StandingsEncoder;
 
 // Owns the service implementations; register them with a grpc::ServerBuilder.
 class RpcServices final {
  public:
-  explicit RpcServices(LiveCompetition& live);
+  explicit RpcServices(Api& api);  // `api` must outlive the services
   ~RpcServices();
 
   std::vector<grpc::Service*> services() const;
-  // Live WatchStandings streams.
-  std::size_t watchers() const;
 
  private:
-  std::shared_ptr<StandingsEncoder> encoder_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
 };
 

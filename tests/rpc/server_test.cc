@@ -415,9 +415,10 @@ class ServerTest : public ::testing::Test {
     auto live = LiveCompetition::Open(dir_, db_, options, &problems);
     ASSERT_THAT(live, IsOk());
     live_ = std::move(*live);
+    api_ = std::make_unique<Api>(*live_);
     RpcServerOptions rpc;
     rpc.address = "127.0.0.1:0";
-    auto server = RpcServer::Start(*live_, rpc);
+    auto server = RpcServer::Start(*api_, rpc);
     ASSERT_THAT(server, IsOk());
     server_ = std::move(*server);
     ASSERT_GT(server_->port(), 0);
@@ -435,6 +436,7 @@ class ServerTest : public ::testing::Test {
     standings_.reset();
     channel_.reset();
     server_.reset();
+    api_.reset();
     live_.reset();
   }
 
@@ -662,6 +664,7 @@ class ServerTest : public ::testing::Test {
   std::map<std::string, std::string> tokens_;  // subject -> token
   std::atomic<std::int64_t> now_ms_{kStartMs};
   std::unique_ptr<LiveCompetition> live_;
+  std::unique_ptr<Api> api_;
   std::unique_ptr<RpcServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::CompetitionService::Stub> competition_;
@@ -1839,7 +1842,7 @@ TEST_F(ServerTest, StoppingTheServerEndsOpenWatchStreams) {
   auto watcher = Watch("display-1");
   const auto update = watcher->Next();
   ASSERT_TRUE(update.has_value() && update->has_snapshot());
-  EXPECT_EQ(server_->watchers(), 1u);
+  EXPECT_EQ(api_->watchers(), 1u);
   const auto start = std::chrono::steady_clock::now();
   StopServer();
   const auto ended = watcher->Ended(kWait);
