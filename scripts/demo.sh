@@ -11,9 +11,15 @@ mkdir -p run
 db=run/mine-rescue-2026.db
 build/bin/podium validate "$demo"
 build/bin/podium score "$demo" --scores scores-live.csv --trade mine-rescue | head -20
+http="${PODIUM_HTTP:-127.0.0.1:8080}"
 if [[ ! -f "$db" ]]; then
-  build/bin/podium tokens "$demo" --db "$db" > run/tokens.txt
+  # Login links, and printable login cards with QR codes (issuing again
+  # would revoke these, so once).
+  build/bin/podium tokens "$demo" --db "$db" --url "http://$http" \
+    --sheet run/login-cards.html > run/tokens.txt
 fi
-echo "access tokens (judges, chief judge, display, organizer): run/tokens.txt"
+echo "login links: run/tokens.txt; login cards with QR codes to print: run/login-cards.html"
+# The big screen's and the first judge's links, ready to open.
+grep -E '^(display|judge) ' run/tokens.txt | awk '!seen[$1]++ {print "  " $1 ": " $NF}' || true
 exec build/bin/podium serve "$demo" --db "$db" --address "${PODIUM_ADDRESS:-127.0.0.1:50051}" \
-  --metrics "${PODIUM_METRICS:-127.0.0.1:9464}"
+  --http "$http" --metrics "${PODIUM_METRICS:-127.0.0.1:9464}"

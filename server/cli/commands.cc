@@ -35,13 +35,17 @@ const char kUsage[] = R"(usage: podium <command> [options]
            [--team-size K] [--fill F] [--seed S] [--normalization none|judge-zscore]
       write a synthetic competition (definition, rosters and scores.csv)
 
-  serve DIR --db FILE [--address HOST:PORT] [--metrics HOST:PORT] [--threads N]
-        [--tls-cert F --tls-key F]
+  serve DIR --db FILE [--address HOST:PORT] [--http HOST:PORT|off] [--web DIR]
+        [--metrics HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
       run the competition live: the gRPC API on ADDRESS (default 127.0.0.1:50051),
+      the pages, JSON API and WebSocket standings on HTTP (default 127.0.0.1:8080),
       every accepted command durable in the SQLite ledger FILE (created if missing),
       Prometheus metrics at http://HOST:PORT/metrics if asked
-  tokens DIR --db FILE [--displays N] [--organizers N]
-      issue access tokens: one per judge and chief judge, N displays (1), N organizers (1)
+  tokens DIR --db FILE [--displays N] [--organizers N] [--url BASE [--sheet FILE]]
+         [--format table|json]
+      issue access tokens: one per judge and chief judge, N displays (1), N organizers (1);
+      with --url (the gateway, e.g. http://192.168.1.10:8080) a login link and QR code
+      for each; --sheet writes printable login cards (HTML) instead of terminal QR codes
   audit DIR --db FILE [--bib B --item I [--judge J]]
       the history of a mark (or of the whole competition) from the ledger
 
@@ -277,8 +281,10 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
        Generate,
        {"out", "contestants", "trades", "items", "judges", "team-size", "fill", "seed",
         "normalization"}},
-      {"serve", Serve, {"db", "address", "metrics", "threads", "tls-cert", "tls-key", "encoding"}},
-      {"tokens", Tokens, {"db", "displays", "organizers", "encoding"}},
+      {"serve",
+       Serve,
+       {"db", "address", "http", "web", "metrics", "threads", "tls-cert", "tls-key", "encoding"}},
+      {"tokens", Tokens, {"db", "displays", "organizers", "url", "sheet", "format", "encoding"}},
       {"audit", Audit, {"db", "bib", "item", "judge", "encoding"}},
   };
   for (const Command& c : kCommands) {

@@ -5,14 +5,18 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <iomanip>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "server/cli/qr.h"
 #include "server/cli/table.h"
 #include "server/core/auth.h"
 #include "server/core/contest_state.h"
 #include "server/core/live_competition.h"
 #include "server/definition/loader.h"
+#include "server/gateway/gateway.h"
 #include "server/gateway/metrics_endpoint.h"
 #include "server/ledger/ledger.h"
 #include "server/rpc/rpc_server.h"
@@ -43,6 +47,121 @@ std::string FormatTime(std::int64_t ms) {
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &local);
   return buffer;
+}
+
+// The page a token's holder works on.
+std::string_view PageOf(server::Role role) {
+  switch (role) {
+    case server::Role::kJudge:
+      return "/judge";
+    case server::Role::kDisplay:
+      return "/screen";
+    case server::Role::kChiefJudge:
+    case server::Role::kOrganizer:
+      return "/chief";
+  }
+  return "/";
+}
+
+std::string HtmlEscaped(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// A printable page with one card per token: who, the link and its QR code,
+// to cut out and hand to each judge (A4, eight cards a page).
+std::string TokenSheet(const engine::Competition& competition,
+                       const std::vector<server::IssuedToken>& tokens,
+                       const std::vector<std::string>& links) {
+  std::string html =
+      "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>" +
+      HtmlEscaped(competition.spec().name) +
+      " · 登录卡 Login cards</title><style>"
+      "body{font-family:'Noto Sans CJK SC',sans-serif;margin:0}"
+      ".cards{display:grid;grid-template-columns:1fr 1fr;gap:6mm;padding:8mm}"
+      ".card{border:1px dashed #888;padding:4mm;break-inside:avoid;display:flex;gap:4mm}"
+      ".card svg{width:42mm;height:42mm;flex:none}.who{font-size:14pt;font-weight:700}"
+      ".link{font:8pt monospace;word-break:break-all;color:#444}"
+      "</style><div class=\"cards\">";
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const server::IssuedToken& t = tokens[i];
+    auto qr = EncodeQr(links[i]);
+    html += "<div class=\"card\">" + (qr.ok() ? QrSvg(*qr, 4) : std::string()) +
+            "<div><div class=\"who\">" + HtmlEscaped(t.name) + "</div><div>" +
+            HtmlEscaped(std::string(server::RoleName(t.role))) + " · " + HtmlEscaped(t.subject) +
+            "</div><p>" + HtmlEscaped(competition.spec().name) +
+            "</p><p>扫码登录 Scan to log in</p><div class=\"link\">" + HtmlEscaped(links[i]) +
+            "</div></div></div>";
+  }
+  return html + "</div></html>\n";
+}
+
+// Each holder's login link ("BASE/judge#token=..."); none without a base.
+std::vector<std::string> LoginLinks(const std::vector<server::IssuedToken>& tokens,
+                                    const std::optional<std::string>& base) {
+  std::vector<std::string> links;
+  if (!base) return links;
+  std::string root = *base;
+  while (!root.empty() && root.back() == '/') root.pop_back();
+  for (const server::IssuedToken& t : tokens) {
+    links.push_back(root + std::string(PageOf(t.role)) + "#token=" + t.token);
+  }
+  return links;
+}
+
+// For scripts (and the browser tests): every holder with token and link.
+void PrintTokensJson(const std::vector<server::IssuedToken>& tokens,
+                     const std::vector<std::string>& links, std::ostream& out) {
+  nlohmann::ordered_json holders = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const server::IssuedToken& t = tokens[i];
+    holders.push_back({{"role", server::RoleName(t.role)},
+                       {"id", t.subject},
+                       {"name", t.name},
+                       {"token", t.token},
+                       {"link", links.empty() ? "" : links[i]}});
+  }
+  out << holders.dump(2) << "\n";
+}
+
+// The table, and with `with_qr` a QR code per holder to scan off the screen.
+void PrintTokensTable(const std::vector<server::IssuedToken>& tokens,
+                      const std::vector<std::string>& links, bool with_qr, std::ostream& out) {
+  const bool linked = !links.empty();
+  TextTable table({"角色 Role", "编号 Id", "姓名 Name", linked ? "链接 Link" : "令牌 Token"});
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const server::IssuedToken& t = tokens[i];
+    table.AddRow(
+        {std::string(server::RoleName(t.role)), t.subject, t.name, linked ? links[i] : t.token});
+  }
+  out << table.Render();
+  if (!with_qr) return;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    // A link is ~80 bytes: far inside what a QR code holds.
+    const auto qr = EncodeQr(links[i]);
+    if (!qr.ok()) continue;
+    out << "\n"
+        << tokens[i].name << " (" << server::RoleName(tokens[i].role) << ")\n"
+        << QrForTerminal(*qr);
+  }
 }
 
 bool NeedsDirAndDb(const Args& args, std::ostream& err) {
@@ -111,6 +230,19 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     }
     metrics = std::move(*started);
   }
+  std::unique_ptr<server::Gateway> gateway;
+  const std::string http_address = args.Get("http").value_or("127.0.0.1:8080");
+  if (http_address != "off") {
+    server::GatewayOptions http;
+    http.address = http_address;
+    if (const auto web = args.Get("web")) http.web_dir = *web;
+    auto started = server::Gateway::Start(api, http);
+    if (!started.ok()) {
+      err << "podium serve: --http: " << started.status().ToString() << "\n";
+      return 1;
+    }
+    gateway = std::move(*started);
+  }
   const engine::Competition& c = (*live)->competition();
   const auto standings = (*live)->hub().latest().standings;
   out << "podium serve: competition=" << c.spec().id << " name=\"" << c.spec().name
@@ -121,14 +253,26 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
       << (rpc.tls_cert_file.empty() ? "" : ", TLS") << ", health checking, reflection)"
       << std::endl;
   if (metrics != nullptr) {
-    const std::string& address = *args.Get("metrics");
+    const std::string address = *args.Get("metrics");
     out << "podium serve: metrics on http://" << address.substr(0, address.rfind(':')) << ":"
         << metrics->port() << "/metrics" << std::endl;
+  }
+
+  if (gateway != nullptr) {
+    const std::string base = "http://" + http_address.substr(0, http_address.rfind(':')) + ":" +
+                             std::to_string(gateway->port());
+    out << "podium serve: pages on " << base << "/ (HTTP/JSON API and WebSocket standings too)\n"
+        << "podium serve:   judge tablets  " << base << "/judge\n"
+        << "podium serve:   chief judge    " << base << "/chief\n"
+        << "podium serve:   big screen     " << base << "/screen\n"
+        << "podium serve: log in with the links `podium tokens --url " << base
+        << "` prints (QR codes too)" << std::endl;
   }
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
   out << "podium serve: stopping on signal " << signal << std::endl;
+  gateway = nullptr;
   metrics = nullptr;
   (*server)->Shutdown();
   return 0;
@@ -136,6 +280,20 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
 
 int Tokens(const Args& args, std::ostream& out, std::ostream& err) {
   if (!NeedsDirAndDb(args, err)) return 2;
+  if (const auto url = args.Get("url");
+      url && url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
+    err << "podium tokens: --url must be the gateway's address, like http://192.168.1.10:8080\n";
+    return 2;
+  }
+  const std::string format = args.Get("format").value_or("table");
+  if (format != "table" && format != "json") {
+    err << "podium tokens: --format must be table or json, not '" << format << "'\n";
+    return 2;
+  }
+  if (args.Get("sheet") && !args.Get("url")) {
+    err << "podium tokens: --sheet needs --url (the address tablets open)\n";
+    return 2;
+  }
   const auto displays = IntOption(args, "displays", 0, 100, 1);
   const auto organizers = IntOption(args, "organizers", 0, 100, 1);
   if (!displays.ok() || !organizers.ok()) {
@@ -148,6 +306,16 @@ int Tokens(const Args& args, std::ostream& out, std::ostream& err) {
     err << "podium tokens: " << loaded.status().message() << "\n";
     return 1;
   }
+  // Opened before the tokens are issued (which revokes the old ones): a sheet
+  // that cannot be written must not leave anyone without a working token.
+  std::ofstream sheet;
+  if (const auto path = args.Get("sheet")) {
+    sheet.open(*path, std::ios::binary | std::ios::trunc);
+    if (!sheet.is_open()) {
+      err << "podium tokens: cannot write " << *path << "\n";
+      return 1;
+    }
+  }
   auto ledger = server::Ledger::Open(*args.Get("db"), loaded->competition->spec().id);
   if (!ledger.ok()) {
     err << "podium tokens: " << ledger.status().ToString() << "\n";
@@ -159,11 +327,20 @@ int Tokens(const Args& args, std::ostream& out, std::ostream& err) {
     err << "podium tokens: " << issued.status().ToString() << "\n";
     return 1;
   }
-  TextTable table({"角色 Role", "编号 Id", "姓名 Name", "令牌 Token"});
-  for (const server::IssuedToken& t : *issued) {
-    table.AddRow({std::string(server::RoleName(t.role)), t.subject, t.name, t.token});
+  const std::vector<std::string> links = LoginLinks(*issued, args.Get("url"));
+  if (sheet.is_open()) {
+    sheet << TokenSheet(*loaded->competition, *issued, links);
+    if (!sheet.flush()) {
+      err << "podium tokens: cannot write " << *args.Get("sheet") << "\n";
+      return 1;
+    }
+    err << "podium tokens: login cards with QR codes written to " << *args.Get("sheet") << "\n";
   }
-  out << table.Render();
+  if (format == "json") {
+    PrintTokensJson(*issued, links, out);
+  } else {
+    PrintTokensTable(*issued, links, /*with_qr=*/!links.empty() && !sheet.is_open(), out);
+  }
   err << "podium tokens: " << issued->size()
       << " tokens issued; they are shown only now (the ledger keeps hashes). Earlier tokens of "
          "the same holders are revoked.\n";

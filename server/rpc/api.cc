@@ -63,25 +63,24 @@ class StandingsEncoder final {
   // (send a snapshot); an update without content if nothing in the view changed.
   Encoded Delta(const std::vector<std::shared_ptr<const engine::StandingsDelta>>& chain,
                 const engine::Standings& after, const StandingsView& view) {
-    return Cached({chain.back()->to_version, chain.front()->from_version + 1, view.trade,
-                   view.limit, view.frozen},
-                  [&]() -> Encoded {
-                    engine::StandingsDelta merged;
-                    merged.from_version = chain.front()->from_version;
-                    merged.to_version = chain.back()->to_version;
-                    for (const auto& d : chain) {
-                      merged.trades.insert(merged.trades.end(), d->trades.begin(),
-                                           d->trades.end());
-                      merged.medal_tally_changed |= d->medal_tally_changed;
-                      merged.competition_teams_changed |= d->competition_teams_changed;
-                    }
-                    auto update = std::make_shared<EncodedUpdate>();
-                    if (ToProto(merged, after, view, update->message.mutable_delta()) >
-                        kMaxDeltaRows) {
-                      return nullptr;
-                    }
-                    return update;
-                  });
+    return Cached(
+        {chain.back()->to_version, chain.front()->from_version + 1, view.trade, view.limit,
+         view.frozen},
+        [&]() -> Encoded {
+          engine::StandingsDelta merged;
+          merged.from_version = chain.front()->from_version;
+          merged.to_version = chain.back()->to_version;
+          for (const auto& d : chain) {
+            merged.trades.insert(merged.trades.end(), d->trades.begin(), d->trades.end());
+            merged.medal_tally_changed |= d->medal_tally_changed;
+            merged.competition_teams_changed |= d->competition_teams_changed;
+          }
+          auto update = std::make_shared<EncodedUpdate>();
+          if (ToProto(merged, after, view, update->message.mutable_delta()) > kMaxDeltaRows) {
+            return nullptr;
+          }
+          return update;
+        });
   }
 
   static bool Empty(const v1::StandingsUpdate& update) {
@@ -148,10 +147,9 @@ void Api::Write(const Principal& who, const Request& request, v1::WriteResponse*
 void Api::Read(const Principal& who,
                std::function<Status(const Principal&, const ContestState&, const Ledger&)> fill,
                Done done) {
-  live_.writer().Run([who, fill = std::move(fill), done = std::move(done)](
-                         const ContestState& state, const Ledger& ledger) {
-    done(fill(who, state, ledger));
-  });
+  live_.writer().Run(
+      [who, fill = std::move(fill), done = std::move(done)](
+          const ContestState& state, const Ledger& ledger) { done(fill(who, state, ledger)); });
 }
 
 void Api::WriteThenLifecycle(const Principal& who, StatusOr<Command> command,
@@ -161,19 +159,18 @@ void Api::WriteThenLifecycle(const Principal& who, StatusOr<Command> command,
     return;
   }
   LiveCompetition& live = live_;
-  live.writer().Submit(std::move(*command), who,
-                       [response, &live, done = std::move(done)](const CommandResult& r) {
-                         if (!r.status.ok()) {
-                           done(r.status);
-                           return;
-                         }
-                         // Answer with the lifecycle after the write.
-                         live.writer().Run([response, done](const ContestState& state,
-                                                            const Ledger&) {
-                           ToProto(state.lifecycle(), response);
-                           done(OkStatus());
-                         });
-                       });
+  live.writer().Submit(
+      std::move(*command), who, [response, &live, done = std::move(done)](const CommandResult& r) {
+        if (!r.status.ok()) {
+          done(r.status);
+          return;
+        }
+        // Answer with the lifecycle after the write.
+        live.writer().Run([response, done](const ContestState& state, const Ledger&) {
+          ToProto(state.lifecycle(), response);
+          done(OkStatus());
+        });
+      });
 }
 
 // --- CompetitionService ------------------------------------------------------
@@ -279,22 +276,21 @@ void Api::SubmitMarks(const Principal& who, const v1::SubmitMarksRequest& reques
       refused[i] = command.status();
     }
   }
-  live_.writer().SubmitAll(
-      std::move(commands), who,
-      [response, keys = std::move(keys), refused = std::move(refused),
-       done = std::move(done)](std::vector<CommandResult> results) {
-        std::size_t next = 0;
-        for (std::size_t i = 0; i < keys.size(); ++i) {
-          const CommandResult result =
-              refused[i] ? CommandResult{*refused[i]} : std::move(results[next++]);
-          v1::SubmitMarkResult* r = response->add_results();
-          r->set_idempotency_key(keys[i]);
-          r->set_code(static_cast<int>(result.status.code()));
-          r->set_message(result.status.message());
-          if (result.status.ok()) FillWrite(result, r->mutable_result());
-        }
-        done(OkStatus());
-      });
+  live_.writer().SubmitAll(std::move(commands), who,
+                           [response, keys = std::move(keys), refused = std::move(refused),
+                            done = std::move(done)](std::vector<CommandResult> results) {
+                             std::size_t next = 0;
+                             for (std::size_t i = 0; i < keys.size(); ++i) {
+                               const CommandResult result = refused[i] ? CommandResult{*refused[i]}
+                                                                       : std::move(results[next++]);
+                               v1::SubmitMarkResult* r = response->add_results();
+                               r->set_idempotency_key(keys[i]);
+                               r->set_code(static_cast<int>(result.status.code()));
+                               r->set_message(result.status.message());
+                               if (result.status.ok()) FillWrite(result, r->mutable_result());
+                             }
+                             done(OkStatus());
+                           });
 }
 
 void Api::GetSheet(const Principal& who, const v1::GetSheetRequest& request, v1::Sheet* response,

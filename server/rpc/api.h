@@ -72,8 +72,8 @@ class Api final {
                  v1::WriteResponse* response, Done done);
   void AddPenalty(const Principal& who, const v1::AddPenaltyRequest& request,
                   v1::WriteResponse* response, Done done);
-  void SetLock(const Principal& who, const v1::SetLockRequest& request,
-               v1::WriteResponse* response, Done done);
+  void SetLock(const Principal& who, const v1::SetLockRequest& request, v1::WriteResponse* response,
+               Done done);
   void GetSheet(const Principal& who, const v1::GetSheetRequest& request, v1::Sheet* response,
                 Done done);
   void GetReviewQueue(const Principal& who, const v1::GetReviewQueueRequest& request,
@@ -86,7 +86,8 @@ class Api final {
                     v1::Standings* response, Done done);
   // Who may watch, and what. Errors: kPermissionDenied for judges; kNotFound
   // for an unknown trade; kInvalidArgument for a negative limit.
-  StatusOr<StandingsView> WatchView(const Principal& who, const std::string& trade, int limit) const;
+  StatusOr<StandingsView> WatchView(const Principal& who, const std::string& trade,
+                                    int limit) const;
 
   LiveCompetition& live() { return live_; }
   StandingsEncoder& encoder() { return *encoder_; }
@@ -95,8 +96,7 @@ class Api final {
 
  private:
   template <typename Request>
-  void Write(const Principal& who, const Request& request, v1::WriteResponse* response,
-             Done done);
+  void Write(const Principal& who, const Request& request, v1::WriteResponse* response, Done done);
   void Read(const Principal& who,
             std::function<Status(const Principal&, const ContestState&, const Ledger&)> fill,
             Done done);
@@ -147,7 +147,7 @@ class WatchSession final : public StandingsSubscriber,
   const StandingsView view_;
   std::mutex mutex_;
   std::recursive_mutex sink_mutex_;  // held while calling the sink (it may write again inline)
-  WatchSink* sink_;  // read under sink_mutex_
+  WatchSink* sink_;                  // read under sink_mutex_
   PublishedVersion latest_;
   std::optional<std::uint64_t> client_version_;  // once in-flight writes land; none: snapshot
   bool client_frozen_ = false;

@@ -988,5 +988,95 @@ TEST(CommandsTest, BadEncodingOptionIsAUsageError) {
   EXPECT_EQ(ok.code, 0) << ok.err;
 }
 
+// --- tokens: login links, QR codes and cards ----------------------------------
+
+// Token holders of a sample: everyone in judges.csv, one display, one organizer.
+int HoldersOf(const std::string& sample) {
+  const std::string judges = ReadFile(DataDir() / sample / "judges.csv");
+  return static_cast<int>(std::count(judges.begin(), judges.end(), '\n')) - 1 + 1 + 1;
+}
+
+int Count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(CommandsTest, TokensWithAUrlPrintEachHoldersLinkAndQrCode) {
+  const TempDir tmp;
+  const Result r = Podium({"tokens", Sample("mine-rescue-2026"), "--db",
+                           (tmp.path() / "l.db").string(), "--url", "http://10.0.0.5:8080/"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(
+      r.out,
+      ContainsRegex("judge +P01 +[^ ]+ +http://10\\.0\\.0\\.5:8080/judge#token=[a-z2-7]{32}\n"));
+  EXPECT_THAT(r.out, ContainsRegex("chief judge +CJ01 .*http://10\\.0\\.0\\.5:8080/chief#token="));
+  EXPECT_THAT(r.out,
+              ContainsRegex("display +display-1 .*http://10\\.0\\.0\\.5:8080/screen#token="));
+  EXPECT_THAT(r.out, ContainsRegex("organizer +organizer-1 .*/chief#token="));
+  // One QR code per holder: each starts with its own colour-forced line.
+  const int holders = HoldersOf("mine-rescue-2026");
+  EXPECT_EQ(Count(r.out, "#token="), holders);
+  EXPECT_GE(Count(r.out, "\x1b[30;47m"), holders * 10);
+}
+
+TEST(CommandsTest, TokensAsJsonListEveryHolderWithTokenAndLink) {
+  const TempDir tmp;
+  const Result r =
+      Podium({"tokens", Sample("mine-rescue-2026"), "--db", (tmp.path() / "l.db").string(), "--url",
+              "http://127.0.0.1:8080", "--format", "json", "--displays", "2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto holders = nlohmann::json::parse(r.out);
+  ASSERT_EQ(static_cast<int>(holders.size()), HoldersOf("mine-rescue-2026") + 1);
+  const std::map<std::string, std::string> page = {{"judge", "/judge"},
+                                                   {"chief judge", "/chief"},
+                                                   {"display", "/screen"},
+                                                   {"organizer", "/chief"}};
+  std::set<std::string> tokens;
+  for (const auto& h : holders) {
+    const std::string token = h["token"];
+    EXPECT_EQ(token.size(), 32u);
+    tokens.insert(token);
+    EXPECT_EQ(h["link"], "http://127.0.0.1:8080" + page.at(h["role"]) + "#token=" + token);
+  }
+  EXPECT_EQ(tokens.size(), holders.size());
+}
+
+TEST(CommandsTest, TokensSheetHasACardWithAQrCodePerHolder) {
+  const TempDir tmp;
+  const fs::path sheet = tmp.path() / "cards.html";
+  const Result r =
+      Podium({"tokens", Sample("mine-rescue-2026"), "--db", (tmp.path() / "l.db").string(), "--url",
+              "http://10.0.0.5:8080", "--sheet", sheet.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("cards.html"));
+  EXPECT_EQ(Count(r.out, "\x1b[30;47m"), 0);  // the cards, not the terminal, carry the codes
+  const std::string html = ReadFile(sheet);
+  EXPECT_EQ(Count(html, "<svg"), HoldersOf("mine-rescue-2026"));
+  EXPECT_EQ(Count(html, "class=\"card\""), HoldersOf("mine-rescue-2026"));
+  EXPECT_THAT(html, HasSubstr("李继伟"));
+  EXPECT_THAT(html, HasSubstr("扫码登录 Scan to log in"));
+}
+
+TEST(CommandsTest, TokensRefuseABadUrlOrSheetBeforeIssuingAnything) {
+  const TempDir tmp;
+  const fs::path db = tmp.path() / "l.db";
+  const std::string dir = Sample("mine-rescue-2026");
+  Result r = Podium({"tokens", dir, "--db", db.string(), "--url", "10.0.0.5:8080"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--url must be the gateway's address"));
+  r = Podium({"tokens", dir, "--db", db.string(), "--sheet", "cards.html"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--sheet needs --url"));
+  r = Podium({"tokens", dir, "--db", db.string(), "--format", "xml"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("xml"));
+  r = Podium({"tokens", dir, "--db", db.string(), "--url", "http://h:1", "--sheet",
+              (tmp.path() / "no-such-dir" / "cards.html").string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("cannot write"));
+  EXPECT_FALSE(fs::exists(db));  // no ledger, so no token was issued or revoked
+}
+
 }  // namespace
 }  // namespace podium::cli

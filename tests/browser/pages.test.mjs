@@ -1,0 +1,261 @@
+// The pages in headless Chromium against a real `podium serve` (its gateway
+// on loopback, its SQLite ledger in a scratch directory): what judges, chief
+// judges and the big screen rely on. Screenshots of every page at tablet and
+// 1920x1080 sizes go to build/browser-artifacts/.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  BIG_SCREEN, PodiumServer, TABLET, launchBrowser, openPage, scratchDir, screenshot,
+} from './harness.mjs';
+import { seedMarks } from './seed.mjs';
+
+const BENCH = 'mine-rescue:practical.respirator-bench';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+// A server of the mine-rescue sample for one test, stopped and removed after.
+async function withServer(t, competition = 'mine-rescue-2026') {
+  const scratch = scratchDir('browser');
+  const server = await PodiumServer.create(competition, scratch.dir);
+  t.after(async () => {
+    await server.stop();
+    scratch.remove();
+  });
+  return server;
+}
+
+// Opens `who`'s page by their login link; fails the test on a page error.
+async function open(t, server, who, viewport) {
+  const errors = [];
+  const page = await openPage(browser, viewport, errors);
+  t.after(async () => {
+    await page.context().close();
+    assert.deepEqual(errors.map(String), [], 'uncaught errors on the page');
+  });
+  await page.goto(server.link(who));
+  await page.evaluate(() => window.podium.ready);
+  return page;
+}
+
+// On the judge page: pick the bib, type the value, send and confirm.
+async function enterMark(page, bib, value) {
+  await page.locator(`#queue [data-bib="${bib}"]`).click();
+  await page.getByTestId('mark-input').fill(String(value));
+  await page.getByTestId('mark-submit').click();
+  await page.locator('#confirm-yes').click();
+}
+
+const syncState = (page) => page.getByTestId('sync-status').getAttribute('data-state');
+
+async function waitForSync(page, state, timeout = 10_000) {
+  await page.waitForFunction(
+    (s) => document.querySelector('[data-testid="sync-status"]').dataset.state === s,
+    state, { timeout },
+  );
+}
+
+// The big screen's leaderboard rows as [bib, rank] by position (rows move
+// by animation, not by DOM order).
+function leaderboard(page) {
+  return page.$$eval('[data-testid="leaderboard"] [data-testid="leaderboard-row"][data-bib]',
+    (rows) => rows
+      .sort((a, b) => Number(a.dataset.position) - Number(b.dataset.position))
+      .map((r) => [r.dataset.bib, Number(r.dataset.rank)]));
+}
+
+async function history(server, bib, item, judge) {
+  const { events = [] } = await server.call('ScoringService/GetMarkHistory', 'CJ01',
+                                            { bib, item, judge });
+  return events;
+}
+
+describe('judge tablet and big screen', () => {
+  test('a mark entered on the tablet shows on the big screen with new ranks within 1 s',
+    async (t) => {
+      const server = await withServer(t);
+      // K002 leads before the judge enters K001's mark.
+      await server.call('ScoringService/SubmitMark', 'P02',
+        { idempotency_key: 'lead', bib: 'K002', item: BENCH, value: 12 });
+      const screen = await open(t, server, 'display-1', BIG_SCREEN);
+      await screen.waitForFunction(() => {
+        const row = document.querySelector('[data-testid="leaderboard-row"][data-bib="K002"]');
+        return row && row.dataset.rank === '1';
+      });
+      const judge = await open(t, server, 'P01', TABLET);
+      await screenshot(judge, 'judge-tablet');
+      await enterMark(judge, 'K001', 14.5);
+      const sent = Date.now();
+      // New ranks on the screen: K001 first, K002 second.
+      await screen.waitForFunction(() => {
+        const rank = (bib) => document.querySelector(
+          `[data-testid="leaderboard-row"][data-bib="${bib}"]`)?.dataset.rank;
+        return rank('K001') === '1' && rank('K002') === '2';
+      }, null, { timeout: 1_000 });
+      const shownAfterMs = Date.now() - sent;
+      t.diagnostic(`big screen showed the new ranks ${shownAfterMs} ms after the judge confirmed`);
+      const rows = await leaderboard(screen);
+      assert.deepEqual(rows.slice(0, 2), [['K001', 1], ['K002', 2]]);
+      await waitForSync(judge, 'sent');
+      await screenshot(judge, 'judge-tablet-sent');
+      await screenshot(screen, 'screen-1080p-live');
+      // The ledger has the tablet's mark, once, with the tablet as its device.
+      const events = await history(server, 'K001', BENCH, 'P01');
+      assert.equal(events.length, 1);
+      assert.equal(events[0].value, 14.5);
+      assert.match(events[0].device, /^web-/);
+    });
+
+  test('marks entered while the server is down are kept across a page reload and sent once',
+    async (t) => {
+      const server = await withServer(t);
+      const first = await open(t, server, 'P01', TABLET);
+      await server.stop();
+      await enterMark(first, 'K003', 11);
+      await enterMark(first, 'K004', 9.5);
+      await waitForSync(first, 'waiting');
+      assert.equal(await first.getByTestId('sync-status').getAttribute('data-waiting'), '2');
+      await screenshot(first, 'judge-tablet-offline');
+      // The tablet's browser closes the page before the server is back...
+      const context = first.context();
+      await first.close();
+      await server.start();
+      // ...and the judge opens it again (logged in from storage, no link).
+      const errors = [];
+      const again = await context.newPage();
+      again.on('pageerror', (error) => errors.push(error));
+      await again.goto(`${server.baseUrl}/judge`);
+      await again.evaluate(() => window.podium.ready);
+      await waitForSync(again, 'sent', 30_000);
+      for (const [bib, value] of [['K003', 11], ['K004', 9.5]]) {
+        const events = await history(server, bib, BENCH, 'P01');
+        assert.equal(events.length, 1, `${bib} recorded once`);
+        assert.equal(events[0].value, value);
+      }
+      assert.deepEqual(errors.map(String), []);
+    });
+
+  test('a mark whose answer is lost on the way back is resent and counted once',
+    async (t) => {
+      const server = await withServer(t);
+      const judge = await open(t, server, 'P01', TABLET);
+      // The first answer to each write is dropped after the server has
+      // recorded the mark, as when the Wi-Fi fails mid-request.
+      let dropped = 0;
+      await judge.route('**/api/v1/ScoringService/SubmitMark*', async (route) => {
+        const response = await route.fetch();
+        if (dropped === 0 && response.ok()) {
+          dropped += 1;
+          await route.abort('connectionreset');
+          return;
+        }
+        await route.fulfill({ response });
+      });
+      await enterMark(judge, 'K007', 12.5);
+      await waitForSync(judge, 'sent', 30_000);
+      assert.equal(dropped, 1);
+      const marks = await judge.evaluate(() => window.podium.state().marks);
+      const sent = marks.find((m) => m.bib === 'K007');
+      assert.ok(sent.attempts >= 2, `resent (${sent.attempts} attempts)`);
+      const events = await history(server, 'K007', BENCH, 'P01');
+      assert.equal(events.length, 1, 'recorded once');
+    });
+
+  test('a refusal is shown with the server\'s message', async (t) => {
+    const server = await withServer(t);
+    const judge = await open(t, server, 'P01', TABLET);
+    // The judge's other device marks K005 after this page loaded its sheet.
+    await server.call('ScoringService/SubmitMark', 'P01',
+      { idempotency_key: 'other-device', bib: 'K005', item: BENCH, value: 10, device: 'phone' });
+    await enterMark(judge, 'K005', 12);
+    await waitForSync(judge, 'refused');
+    const refusal = judge.getByTestId('refusal-message');
+    await refusal.waitFor({ state: 'visible' });
+    const text = await refusal.textContent();
+    assert.match(text, /K005/);
+    // The server's own words: the mark exists and needs a correction.
+    const events = await history(server, 'K005', BENCH, 'P01');
+    assert.equal(events.length, 1, 'the refused mark changed nothing');
+    assert.equal(events[0].value, 10);
+    const marks = await judge.evaluate(() => window.podium.state().marks);
+    const refused = marks.find((m) => m.bib === 'K005');
+    assert.equal(refused.state, 'refused');
+    assert.ok(text.includes(refused.error.message ?? refused.error),
+      `shown: ${text}; server said: ${JSON.stringify(refused.error)}`);
+    await screenshot(judge, 'judge-tablet-refused');
+  });
+});
+
+describe('chief judge', () => {
+  test('locking an item makes a later entry on the tablet refused', async (t) => {
+    const server = await withServer(t);
+    const judge = await open(t, server, 'P01', TABLET);
+    const chief = await open(t, server, 'CJ01', BIG_SCREEN);
+    const row = chief.locator(`[data-testid="locks"] tr:has-text("${BENCH}")`).first();
+    await row.getByRole('button', { name: /锁定|Lock/ }).click();
+    await chief.waitForFunction(
+      (item) => window.podium.state().locked.includes(item), BENCH);
+    await screenshot(chief, 'chief-1080p-locked');
+    const lifecycle = await server.call('CompetitionService/GetCompetition', 'CJ01', {});
+    assert.ok(JSON.stringify(lifecycle).includes('locked'), 'the server holds the lock');
+
+    await enterMark(judge, 'K006', 13);
+    await waitForSync(judge, 'refused');
+    const text = await judge.getByTestId('refusal-message').textContent();
+    assert.match(text, /lock|锁/i);
+    assert.equal((await history(server, 'K006', BENCH, 'P01')).length, 0);
+    await screenshot(judge, 'judge-tablet-locked');
+  });
+
+  test('the chief judge page at tablet size', async (t) => {
+    const server = await withServer(t);
+    await seedMarks(server, 'scores-live.csv');
+    const chief = await open(t, server, 'CJ01', TABLET);
+    await screenshot(chief, 'chief-tablet');
+  });
+});
+
+describe('big screen', () => {
+  test('reveal mode uncovers the standings from the bottom up, pausing at each award tier',
+    async (t) => {
+      const server = await withServer(t);
+      const accepted = await seedMarks(server, 'scores.csv');
+      assert.ok(accepted > 1000, `seeded ${accepted} marks`);
+      const { trades } = await server.call('StandingsService/GetStandings', 'organizer-1',
+        { trade: 'mine-rescue' });
+      const champion = trades[0].rows.find((r) => r.rank === 1);
+      const screen = await open(t, server, 'display-1', BIG_SCREEN);
+      await screen.waitForFunction(() => window.podium.state().snapshots > 0);
+      await screenshot(screen, 'screen-1080p-final');
+      await screen.keyboard.press('r');
+      await screen.waitForFunction(() => window.podium.state().reveal.active);
+      const tiers = [];
+      let state = await screen.evaluate(() => window.podium.state().reveal);
+      assert.equal(state.revealed, 0, 'nothing uncovered on entering reveal mode');
+      for (let presses = 0; presses < state.total + 5 && state.step < state.total; ++presses) {
+        await screen.keyboard.press('ArrowRight');
+        const before = state.step;
+        await screen.waitForFunction((b) => window.podium.state().reveal.step !== b, before);
+        state = await screen.evaluate(() => window.podium.state().reveal);
+        if (state.tier && tiers.at(-1) !== state.tier) {
+          tiers.push(state.tier);
+          await screenshot(screen, `screen-1080p-reveal-${state.tier}`);
+        }
+      }
+      assert.ok(tiers.length >= 3, `paused at award tiers: ${tiers}`);
+      assert.equal(tiers.at(-1), 'first');
+      // The champion is on the screen, uncovered, at the top.
+      const rows = await leaderboard(screen);
+      assert.deepEqual(rows[0], [champion.bib, 1]);
+      await screenshot(screen, 'screen-1080p-champion');
+    });
+
+  test('the big screen at tablet size', async (t) => {
+    const server = await withServer(t);
+    await seedMarks(server, 'scores-live.csv');
+    const screen = await open(t, server, 'display-1', TABLET);
+    await screen.waitForFunction(() => window.podium.state().snapshots > 0);
+    await screenshot(screen, 'screen-tablet');
+  });
+});
