@@ -385,6 +385,9 @@ void TradeScores::ComputeAwardPositions() {
 
 int TradeScores::AwardOf(int row) const {
   if (status_[row] != ContestantStatus::kPresent) return -1;
+  // Before their first mark everyone ties at the top; no one has earned a
+  // place there yet, so a big screen at the start shows no champions.
+  if (!HasMarks(row)) return -1;
   const int position = ranking_.position(row);
   const std::vector<AwardTier>& tiers = index_.spec->awards;
   const std::int64_t total = ToKey(stage_total_(row, stage_reached_[row]), precision_, true);
@@ -397,6 +400,14 @@ int TradeScores::AwardOf(int row) const {
     if (reached) return static_cast<int>(t);
   }
   return -1;
+}
+
+bool TradeScores::HasMarks(int row) const {
+  for (int i = 0; i < num_items_; ++i) {
+    if (index_.events[item_event_[i]].stage > stage_reached_[row]) continue;
+    if (mark_count_(row, i) > 0) return true;
+  }
+  return false;
 }
 
 void TradeScores::RowsNearCutoffs(const RankSpan& span, int moves, std::vector<int>& rows) const {

@@ -90,6 +90,8 @@ class TradeScores final {
   void ComputeAwardCutoffs();
   void ComputeAwardPositions();  // after every re-rank
   int AwardOf(int row) const;
+  // Whether any item of the stages `row` reached has a mark for it.
+  bool HasMarks(int row) const;
   // Rows in `span` that may have crossed an award cutoff during `moves` moves.
   void RowsNearCutoffs(const RankSpan& span, int moves, std::vector<int>& rows) const;
   StandingRow BuildRow(int row) const;

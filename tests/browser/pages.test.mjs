@@ -208,6 +208,12 @@ describe('chief judge', () => {
     await screenshot(judge, 'judge-tablet-locked');
   });
 
+  test('the judge page at 1920x1080', async (t) => {
+    const server = await withServer(t);
+    const judge = await open(t, server, 'P01', BIG_SCREEN);
+    await screenshot(judge, 'judge-1080p');
+  });
+
   test('the chief judge page at tablet size', async (t) => {
     const server = await withServer(t);
     await seedMarks(server, 'scores-live.csv');
@@ -249,6 +255,46 @@ describe('big screen', () => {
       const rows = await leaderboard(screen);
       assert.deepEqual(rows[0], [champion.bib, 1]);
       await screenshot(screen, 'screen-1080p-champion');
+    });
+
+  test('a frozen competition: the screen says so, keeps the frozen standings, and resumes after a restart',
+    async (t) => {
+      const server = await withServer(t);
+      await server.call('ScoringService/SubmitMark', 'P02',
+        { idempotency_key: 'lead', bib: 'K002', item: BENCH, value: 12 });
+      const screen = await open(t, server, 'display-1', BIG_SCREEN);
+      const rankOf = (bib) => screen.evaluate((b) => document.querySelector(
+        `[data-testid="leaderboard-row"][data-bib="${b}"]`)?.dataset.rank, bib);
+      await screen.waitForFunction(() => document.querySelector(
+        '[data-testid="leaderboard-row"][data-bib="K002"]')?.dataset.rank === '1');
+      assert.equal(await screen.getByTestId('frozen-banner').isVisible(), false);
+
+      await server.call('CompetitionService/SetPhase', 'CJ01',
+        { phase: 'PHASE_FROZEN', reason: '颁奖前封榜', idempotency_key: 'freeze' });
+      await screen.getByTestId('frozen-banner').waitFor({ state: 'visible' });
+      await screenshot(screen, 'screen-1080p-frozen');
+
+      // Scoring goes on; the staff see K001 overtake, the screen does not.
+      await server.call('ScoringService/SubmitMark', 'P01',
+        { idempotency_key: 'late', bib: 'K001', item: BENCH, value: 14.5 });
+      const staff = await server.call('StandingsService/GetStandings', 'CJ01',
+        { trade: 'mine-rescue' });
+      assert.equal(staff.trades[0].rows.find((r) => r.bib === 'K001').rank, 1);
+      const connects = await screen.evaluate(() => window.podium.state().connects);
+
+      // The server restarts; the screen reconnects by itself, still frozen,
+      // still showing K002 first.
+      await server.stop();
+      await screen.waitForFunction(() => window.podium.state().connection !== 'live');
+      await server.start();
+      await screen.waitForFunction((c) => {
+        const s = window.podium.state();
+        return s.connection === 'live' && s.connects > c;
+      }, connects, { timeout: 30_000 });
+      assert.equal(await screen.evaluate(() => window.podium.state().frozen), true);
+      assert.equal(await screen.getByTestId('frozen-banner').isVisible(), true);
+      assert.equal(await rankOf('K002'), '1');
+      assert.notEqual(await rankOf('K001'), '1');
     });
 
   test('the big screen at tablet size', async (t) => {

@@ -740,6 +740,31 @@ TEST(ScoringEngineTest, AwardsByCountAreCumulative) {
   EXPECT_EQ(s.standings().award_name(s.Row("A01")), "first");
 }
 
+TEST(ScoringEngineTest, NoAwardBeforeAContestantsFirstMark) {
+  ContestBuilder b({ScoreTrade()});
+  b.Marker();
+  b.trade().awards = {ByCount("first", 1), ByCount("second", 2)};
+  for (int i = 1; i <= 4; ++i) b.Add(Numbered('A', i));
+  Scoring s(b.Build());
+  ASSERT_TRUE(s.ready());
+  s.Recompute();
+  // Everyone ties at rank 1 before any mark; no one is champion yet.
+  EXPECT_THAT(s.Ranks(AllBibs(4)), ElementsAre(1, 1, 1, 1));
+  EXPECT_THAT(s.Awards(AllBibs(4)), ElementsAre("", "", "", ""));
+
+  s.MustMark("A03", "t:main.score", 0);  // a zero is a mark: A03 has competed
+  s.Recompute();
+  EXPECT_THAT(s.Awards(AllBibs(4)), ElementsAre("", "", "first", ""));
+  s.MustMark("A02", "t:main.score", 40);
+  s.Recompute();
+  EXPECT_THAT(s.Awards(AllBibs(4)), ElementsAre("", "first", "second", ""));
+  EXPECT_EQ(s.Rank("A01"), 2);  // unmarked contestants still rank, without an award
+
+  ASSERT_THAT(s.Void("A02", "t:main.score"), IsOk());
+  s.Recompute();
+  EXPECT_THAT(s.Awards(AllBibs(4)), ElementsAre("", "", "first", ""));
+}
+
 TEST(ScoringEngineTest, AwardByCountGoesToEveryoneTiedAtTheBoundary) {
   ContestBuilder b({ScoreTrade()});
   b.Marker();
