@@ -8,11 +8,11 @@ packages=(
   libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
-  libsqlite3-dev libssl-dev libboost-dev libboost-system-dev libqrencode-dev
+  libsqlite3-dev libssl-dev libboost-dev libboost-system-dev libqrencode-dev libxlsxwriter-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   # Browser tests: Debian's Chromium and CJK fonts, driven from Node.js.
-  packages+=(clang-format python3-grpcio python3-grpc-tools zbar-tools chromium fonts-noto-cjk)
+  packages+=(clang-format python3-grpcio python3-grpc-tools python3-openpyxl zbar-tools chromium fonts-noto-cjk)
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     packages+=(nodejs npm)
   fi

@@ -461,6 +461,8 @@ std::vector<NominationList> Standings::Nominations() const {
       StandingFields fields(*this, t);
       const TradeStandings& trade = trades[t];
       for (int p = 0; p < trade.size(); ++p) {
+        // No one is nominated on marks they do not have yet.
+        if (!trade.row(trade.row_at(p)).marked) continue;
         fields.set_row(trade.row_at(p));
         if (nominations[n].rule.Matches(fields)) {
           list.contestants.push_back(competition->trade(t).contestants[trade.row_at(p)]);

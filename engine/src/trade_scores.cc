@@ -451,6 +451,7 @@ StandingRow TradeScores::BuildRow(int row) const {
   }
   out.complete = complete;
   out.flagged = flagged;
+  out.marked = HasMarks(row);
   return out;
 }
 

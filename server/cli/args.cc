@@ -6,7 +6,8 @@
 namespace podium::cli {
 
 StatusOr<Args> ParseArgs(const std::vector<std::string>& args, size_t first,
-                         std::initializer_list<std::string_view> known) {
+                         std::initializer_list<std::string_view> known,
+                         std::initializer_list<std::string_view> flags) {
   Args parsed;
   for (size_t i = first; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -15,6 +16,10 @@ StatusOr<Args> ParseArgs(const std::vector<std::string>& args, size_t first,
       continue;
     }
     std::string name = a.substr(2);
+    if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
+      parsed.options[name] = "true";
+      continue;
+    }
     std::string value;
     if (const size_t eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);

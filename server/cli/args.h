@@ -29,10 +29,12 @@ struct Args {
   }
 };
 
-// Parses args[first..]. Errors: kInvalidArgument for an option outside
-// `known` or without a value.
+// Parses args[first..]: options in `known` take a value ("--db FILE" or
+// "--db=FILE"); `flags` take none and read "true" when given.
+// Errors: kInvalidArgument for an option in neither list, or without a value.
 StatusOr<Args> ParseArgs(const std::vector<std::string>& args, size_t first,
-                         std::initializer_list<std::string_view> known);
+                         std::initializer_list<std::string_view> known,
+                         std::initializer_list<std::string_view> flags = {});
 
 // A whole number option in [min, max], or `fallback` if absent. Errors:
 // kInvalidArgument naming the option and its range.

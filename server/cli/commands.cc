@@ -48,6 +48,12 @@ const char kUsage[] = R"(usage: podium <command> [options]
       for each; --sheet writes printable login cards (HTML) instead of terminal QR codes
   audit DIR --db FILE [--bib B --item I [--judge J]]
       the history of a mark (or of the whole competition) from the ledger
+  export DIR --db FILE --out OUTDIR [--format xlsx,csv,json,html,pdf] [--provisional]
+         [--publish-from DATE --publish-to DATE] [--issuer NAME]
+      results, teams, medal tally, award and nomination lists, the results notice
+      (成绩公示) and the audit trail from the ledger; refused until the competition is
+      final unless --provisional (then every page says so). Default formats:
+      xlsx,csv,json,html; pdf prints the notice with Chromium
 
   E is auto (default), utf-8 or gb18030. FILE is relative to DIR unless absolute.
 )";
@@ -272,6 +278,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     const char* name;
     Handler handler;
     std::initializer_list<std::string_view> options;
+    std::initializer_list<std::string_view> flags = {};
   };
   static const Command kCommands[] = {
       {"validate", Validate, {"encoding", "scores"}},
@@ -286,10 +293,14 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
        {"db", "address", "http", "web", "metrics", "threads", "tls-cert", "tls-key", "encoding"}},
       {"tokens", Tokens, {"db", "displays", "organizers", "url", "sheet", "format", "encoding"}},
       {"audit", Audit, {"db", "bib", "item", "judge", "encoding"}},
+      {"export",
+       Export,
+       {"db", "out", "format", "publish-from", "publish-to", "issuer", "encoding"},
+       {"provisional"}},
   };
   for (const Command& c : kCommands) {
     if (command != c.name) continue;
-    auto parsed = ParseArgs(args, 1, c.options);
+    auto parsed = ParseArgs(args, 1, c.options, c.flags);
     if (!parsed.ok()) {
       err << "podium " << command << ": " << parsed.status().message() << "\n" << kUsage;
       return 2;

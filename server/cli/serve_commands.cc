@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <nlohmann/json.hpp>
@@ -15,10 +16,14 @@
 #include "server/core/auth.h"
 #include "server/core/contest_state.h"
 #include "server/core/live_competition.h"
+#include "server/core/scoring_writer.h"
 #include "server/definition/loader.h"
 #include "server/gateway/gateway.h"
 #include "server/gateway/metrics_endpoint.h"
 #include "server/ledger/ledger.h"
+#include "server/reports/export.h"
+#include "server/reports/notice.h"
+#include "server/reports/results.h"
 #include "server/rpc/rpc_server.h"
 
 namespace podium::cli {
@@ -26,6 +31,7 @@ namespace podium::cli {
 namespace {
 
 using server::LiveCompetition;
+namespace fs = std::filesystem;
 
 // The competition definition alone (marks live in the ledger).
 StatusOr<definition::LoadedCompetition> LoadDefinition(const Args& args, std::ostream& err) {
@@ -38,15 +44,6 @@ StatusOr<definition::LoadedCompetition> LoadDefinition(const Args& args, std::os
   auto loaded = definition::LoadCompetition(args.positional[0], options, &problems);
   if (!loaded.ok()) PrintProblems(problems, err);
   return loaded;
-}
-
-std::string FormatTime(std::int64_t ms) {
-  const std::time_t seconds = ms / 1000;
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &local);
-  return buffer;
 }
 
 // The page a token's holder works on.
@@ -63,29 +60,6 @@ std::string_view PageOf(server::Role role) {
   return "/";
 }
 
-std::string HtmlEscaped(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // A printable page with one card per token: who, the link and its QR code,
 // to cut out and hand to each judge (A4, eight cards a page).
 std::string TokenSheet(const engine::Competition& competition,
@@ -93,7 +67,7 @@ std::string TokenSheet(const engine::Competition& competition,
                        const std::vector<std::string>& links) {
   std::string html =
       "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>" +
-      HtmlEscaped(competition.spec().name) +
+      reports::HtmlEscaped(competition.spec().name) +
       " · 登录卡 Login cards</title><style>"
       "body{font-family:'Noto Sans CJK SC',sans-serif;margin:0}"
       ".cards{display:grid;grid-template-columns:1fr 1fr;gap:6mm;padding:8mm}"
@@ -105,11 +79,12 @@ std::string TokenSheet(const engine::Competition& competition,
     const server::IssuedToken& t = tokens[i];
     auto qr = EncodeQr(links[i]);
     html += "<div class=\"card\">" + (qr.ok() ? QrSvg(*qr, 4) : std::string()) +
-            "<div><div class=\"who\">" + HtmlEscaped(t.name) + "</div><div>" +
-            HtmlEscaped(std::string(server::RoleName(t.role))) + " · " + HtmlEscaped(t.subject) +
-            "</div><p>" + HtmlEscaped(competition.spec().name) +
-            "</p><p>扫码登录 Scan to log in</p><div class=\"link\">" + HtmlEscaped(links[i]) +
-            "</div></div></div>";
+            "<div><div class=\"who\">" + reports::HtmlEscaped(t.name) + "</div><div>" +
+            reports::HtmlEscaped(std::string(server::RoleName(t.role))) + " · " +
+            reports::HtmlEscaped(t.subject) + "</div><p>" +
+            reports::HtmlEscaped(competition.spec().name) +
+            "</p><p>扫码登录 Scan to log in</p><div class=\"link\">" +
+            reports::HtmlEscaped(links[i]) + "</div></div></div>";
   }
   return html + "</div></html>\n";
 }
@@ -394,17 +369,94 @@ int Audit(const Args& args, std::ostream& out, std::ostream& err) {
   table.SetAlignRight(0);
   table.SetAlignRight(8);
   for (const server::LedgerRecord& r : records) {
-    std::ostringstream value;
-    if (r.kind == "mark" || r.kind == "correction") value << r.value;
-    if (r.kind == "penalty") value << r.penalty << " x" << r.count;
-    if (r.kind == "status" || r.kind == "phase") value << r.status;
     table.AddRow(
-        {std::to_string(r.sequence), FormatTime(r.recorded_at_ms),
+        {std::to_string(r.sequence), reports::FormatLocalTime(r.recorded_at_ms),
          r.actor + " (" + std::string(server::RoleName(static_cast<server::Role>(r.role))) + ")",
-         r.device, r.kind, r.bib, r.item, r.judge, value.str(), r.reason, r.note});
+         r.device, r.kind, r.bib, r.item, r.judge, reports::RecordValue(r), r.reason, r.note});
   }
   out << table.Render();
   if (records.empty()) out << "(no events)\n";
+  return 0;
+}
+
+int Export(const Args& args, std::ostream& out, std::ostream& err) {
+  if (!NeedsDirAndDb(args, err) || !args.Get("out")) {
+    if (args.positional.size() == 1 && args.Get("db")) err << kUsage;
+    return 2;
+  }
+  // Everything about the request is checked before the ledger is read.
+  std::vector<std::string> formats;
+  {
+    std::stringstream list(args.Get("format").value_or("xlsx,csv,json,html"));
+    for (std::string format; std::getline(list, format, ',');) {
+      if (!format.empty()) formats.push_back(format);
+    }
+  }
+  const reports::Workbook no_sheets;
+  if (auto names = reports::ExportFileNames(no_sheets, formats); !names.ok() || formats.empty()) {
+    err << "podium export: --format: "
+        << (names.ok() ? "name at least one format" : names.status().message()) << "\n";
+    return 2;
+  }
+  const fs::path out_dir = *args.Get("out");
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec || !fs::is_directory(out_dir)) {
+    err << "podium export: cannot write to " << out_dir.string() << "\n";
+    return 1;
+  }
+  auto loaded = LoadDefinition(args, err);
+  if (!loaded.ok()) {
+    err << "podium export: " << loaded.status().message() << "\n";
+    return 1;
+  }
+  auto ledger = server::Ledger::OpenReadOnly(*args.Get("db"));
+  if (!ledger.ok()) {
+    err << "podium export: " << ledger.status().ToString() << "\n";
+    return 1;
+  }
+  auto state = server::ScoringWriter::Replay(**ledger, loaded->competition, nullptr);
+  if (!state.ok()) {
+    err << "podium export: " << state.status().ToString() << "\n";
+    return 1;
+  }
+  const reports::ExportSource source{(*state)->engine().standings(), (*state)->lifecycle(),
+                                     *args.Get("db")};
+  reports::ExportOptions options;
+  options.provisional = args.Get("provisional").has_value();
+  options.notice.publish_from = args.Get("publish-from").value_or("");
+  options.notice.publish_to = args.Get("publish-to").value_or("");
+  options.notice.issuer = args.Get("issuer").value_or("");
+  auto book = reports::ResultsForExport(source, options.provisional);
+  if (!book.ok()) {
+    err << "podium export: " << book.status().message() << "\n";
+    return 1;
+  }
+  auto names = reports::ExportFileNames(*book, formats);
+  // All files are made before any is written: a failure leaves OUTDIR as it was.
+  std::vector<std::pair<std::string, reports::ExportedFile>> files;
+  for (const std::string& name : *names) {
+    auto file = reports::ExportFile(name, *book, source, options);
+    if (!file.ok()) {
+      err << "podium export: " << name << ": " << file.status().message() << "\n";
+      return 1;
+    }
+    files.emplace_back(name, std::move(*file));
+  }
+  for (const auto& [name, file] : files) {
+    const fs::path path = out_dir / name;
+    std::ofstream stream(path, std::ios::binary | std::ios::trunc);
+    stream << file.bytes;
+    if (!stream.flush()) {
+      err << "podium export: cannot write " << path.string() << "\n";
+      return 1;
+    }
+    out << path.string() << "  " << file.bytes.size() << " bytes\n";
+  }
+  if (book->provisional) {
+    out << "podium export: provisional results (the competition is " << book->phase
+        << "); every file says so\n";
+  }
   return 0;
 }
 

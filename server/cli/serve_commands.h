@@ -1,4 +1,5 @@
-// The live-competition commands of `podium`: serve, tokens, audit.
+// The commands of `podium` that work on a competition's ledger: serve,
+// tokens, audit, export.
 #ifndef PODIUM_SERVER_CLI_SERVE_COMMANDS_H_
 #define PODIUM_SERVER_CLI_SERVE_COMMANDS_H_
 
@@ -13,6 +14,8 @@ namespace podium::cli {
 int Serve(const Args& args, std::ostream& out, std::ostream& err);
 int Tokens(const Args& args, std::ostream& out, std::ostream& err);
 int Audit(const Args& args, std::ostream& out, std::ostream& err);
+// Writes the organizer's files (see server/reports/export.h) to --out.
+int Export(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace podium::cli
 

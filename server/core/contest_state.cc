@@ -11,18 +11,6 @@ constexpr size_t kMaxTextLength = 1000;  // reasons and notes
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
-std::string_view PhaseName(Phase phase) {
-  switch (phase) {
-    case Phase::kOpen:
-      return "open";
-    case Phase::kFrozen:
-      return "frozen";
-    case Phase::kFinal:
-      return "final";
-  }
-  return "open";
-}
-
 std::optional<Phase> ParsePhase(std::string_view name) {
   if (name == "open") return Phase::kOpen;
   if (name == "frozen") return Phase::kFrozen;
@@ -44,6 +32,18 @@ bool IsStaff(const Principal& who) {
 }
 
 }  // namespace
+
+std::string_view PhaseName(Phase phase) {
+  switch (phase) {
+    case Phase::kOpen:
+      return "open";
+    case Phase::kFrozen:
+      return "frozen";
+    case Phase::kFinal:
+      return "final";
+  }
+  return "open";
+}
 
 WriteOutcome OutcomeOf(std::string_view kind) {
   if (kind == "transcription") return WriteOutcome::kAwaitingConfirmation;

@@ -127,6 +127,7 @@ class ContestState final {
 
 // Names used in ledger records.
 std::string_view CommandKindName(CommandKind kind);
+std::string_view PhaseName(Phase phase);  // open | frozen | final
 
 }  // namespace podium::server
 

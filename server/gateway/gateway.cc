@@ -61,6 +61,7 @@ namespace {
 
 constexpr std::string_view kApiPrefix = "/api/v1/";
 constexpr std::string_view kWatchPath = "/api/v1/watch";
+constexpr std::string_view kExportPrefix = "/api/v1/export/";
 
 // One reply of the JSON API: the status and, if OK, the response as JSON.
 using Reply = std::function<void(const Status&, std::string json)>;
@@ -432,6 +433,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
           ->Run(std::move(request_));
       return;
     }
+    if (target.rfind(kExportPrefix, 0) == 0) return Export(target);
     if (target.rfind(kApiPrefix, 0) == 0) return CallApi(target.substr(kApiPrefix.size()));
     if (request_.method() != http::verb::get && request_.method() != http::verb::head) {
       return Respond(ErrorResponse(InvalidArgumentError("use GET for pages"), 405),
@@ -479,6 +481,57 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
             self->Respond(std::move(response), keep_alive);
           });
         });
+  }
+
+  // GET /api/v1/export/<file>?token=…[&provisional=1][&publish_from=…&publish_to=…&issuer=…]:
+  // a download link works in a browser, so the token may be in the query.
+  void Export(std::string_view target) {
+    const bool keep_alive = request_.keep_alive();
+    if (request_.method() != http::verb::get) {
+      return Respond(ErrorResponse(InvalidArgumentError("exports are GET"), 405), keep_alive);
+    }
+    const std::string name(
+        target.substr(kExportPrefix.size(), target.find('?') - kExportPrefix.size()));
+    auto query = Query(target);
+    const auto authorization = request_[http::field::authorization];
+    auto who = authorization.empty() ? gateway_->api.AuthenticateToken(query["token"])
+                                     : gateway_->api.Authenticate(std::string_view(
+                                           authorization.data(), authorization.size()));
+    if (!who.ok()) {
+      return Respond(ErrorResponse(who.status(), HttpStatusOf(who.status().code())), keep_alive);
+    }
+    reports::ExportOptions options;
+    options.provisional = query["provisional"] == "1" || query["provisional"] == "true";
+    options.notice = {query["publish_from"], query["publish_to"], query["issuer"]};
+    gateway_->api.GetExportSource(*who, [self = shared_from_this(), name, options,
+                                         keep_alive](StatusOr<reports::ExportSource> source) {
+      // Made on this session's strand, not the writer's thread: a big
+      // workbook must not hold up marks.
+      net::post(self->stream_.get_executor(), [self, name, options, keep_alive,
+                                               source = std::move(source)]() {
+        auto file = source.ok() ? MakeExport(name, *source, options)
+                                : StatusOr<reports::ExportedFile>(source.status());
+        if (!file.ok()) {
+          self->Respond(self->ErrorResponse(file.status(), HttpStatusOf(file.status().code())),
+                        keep_alive);
+          return;
+        }
+        http::response<http::string_body> response{http::status::ok, 11};
+        response.set(http::field::content_type, file->content_type);
+        response.set(http::field::content_disposition, "attachment; filename=\"" + name + "\"");
+        response.set(http::field::cache_control, "no-store");
+        response.body() = std::move(file->bytes);
+        self->Respond(std::move(response), keep_alive);
+      });
+    });
+  }
+
+  static StatusOr<reports::ExportedFile> MakeExport(const std::string& name,
+                                                    const reports::ExportSource& source,
+                                                    const reports::ExportOptions& options) {
+    PODIUM_ASSIGN_OR_RETURN(reports::Workbook book,
+                            reports::ResultsForExport(source, options.provisional));
+    return reports::ExportFile(name, book, source, options);
   }
 
   void ServeFile(std::string_view target) {

@@ -412,6 +412,17 @@ void Api::GetMarkHistory(const Principal& who, const v1::GetMarkHistoryRequest& 
       std::move(done));
 }
 
+void Api::GetExportSource(const Principal& who,
+                          std::function<void(StatusOr<reports::ExportSource>)> done) {
+  if (!IsStaff(who)) {
+    done(PermissionDeniedError("only the chief judge and organizers export results"));
+    return;
+  }
+  live_.writer().Run([done = std::move(done)](const ContestState& state, const Ledger& ledger) {
+    done(reports::ExportSource{state.engine().standings(), state.lifecycle(), ledger.file()});
+  });
+}
+
 // --- StandingsService --------------------------------------------------------
 
 StatusOr<StandingsView> Api::WatchView(const Principal& who, const std::string& trade,

@@ -16,6 +16,7 @@
 #include "podium/v1/scoring.pb.h"
 #include "podium/v1/standings.pb.h"
 #include "server/core/live_competition.h"
+#include "server/reports/export.h"
 #include "server/rpc/convert.h"
 
 namespace podium::server {
@@ -80,6 +81,11 @@ class Api final {
                       v1::ReviewQueue* response, Done done);
   void GetMarkHistory(const Principal& who, const v1::GetMarkHistoryRequest& request,
                       v1::MarkHistory* response, Done done);
+
+  // Exports (HTTP only; see server/reports/export.h): what they are made of,
+  // taken between two writes. Organizers and chief judges only.
+  void GetExportSource(const Principal& who,
+                       std::function<void(StatusOr<reports::ExportSource>)> done);
 
   // StandingsService.
   void GetStandings(const Principal& who, const v1::GetStandingsRequest& request,

@@ -44,6 +44,7 @@ using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
 // Hand-computed scores are compared with this tolerance.
@@ -2014,6 +2015,22 @@ TEST(ScoringEngineTest, NominationsPickTheEligibleWinner) {
   // The winner withdraws: A03 (eligible) is first now.
   ASSERT_THAT(s.SetStatus("A02", ContestantStatus::kWithdrawn), IsOk());
   EXPECT_THAT(bibs(s.Recompute().Nominations()[0]), ElementsAre("A03"));
+}
+
+TEST(ScoringEngineTest, NoNominationBeforeAContestantsFirstMark) {
+  ContestBuilder b({ScoreTrade()});
+  b.Marker();
+  b.spec().nominations = {NominationSpec{.id = "top2", .name = "前两名", .rule = "rank <= 2"}};
+  for (int i = 1; i <= 3; ++i) b.Add(Numbered('A', i));
+  Scoring s(b.Build());
+  ASSERT_TRUE(s.ready());
+  // All three tie at rank 1 with nothing marked: no one is nominated.
+  EXPECT_THAT(s.Recompute().Nominations()[0].contestants, IsEmpty());
+  EXPECT_FALSE(s.Row("A01").marked);
+  s.MustMark("A02", "t:main.score", 60);
+  const Standings& standings = s.Recompute();
+  EXPECT_TRUE(s.Row("A02").marked);
+  EXPECT_THAT(standings.Nominations()[0].contestants, ElementsAre(s.Bib("A02")));
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ using tcp = net::ip::tcp;
 using json = nlohmann::json;
 using ::podium::test::IsOk;
 using ::podium::test::TempDir;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using namespace std::chrono_literals;
@@ -416,6 +417,64 @@ TEST_F(GatewayTest, ABadRequestNamesWhatIsWrongAndChangesNothing) {
   EXPECT_EQ(client.Send(Get("/api/v1/CompetitionService/GetCompetition")).status, 405);
   EXPECT_EQ(live_->writer().metrics().accepted.load(), 0u);
   EXPECT_EQ(live_->writer().metrics().refused.load(), 0u);  // none reached the writer
+}
+
+// --- Exports -------------------------------------------------------------------
+
+TEST_F(GatewayTest, ExportsAreRefusedUntilFinalThenDownloadable) {
+  ASSERT_EQ(Mark("m1", "K001", kBench, 13.5).status, 200);
+  const std::string export_target = "/api/v1/export/results-mine-rescue.csv?token=";
+  HttpClient client(port_);
+
+  // Not final: refused with a message that says how to go on.
+  HttpReply reply = client.Send(Get(export_target + tokens_.at("organizer-1")));
+  EXPECT_EQ(reply.status, 412);
+  EXPECT_THAT(reply.Json()["message"].get<std::string>(),
+              AllOf(HasSubstr("not final"), HasSubstr("provisional")));
+
+  // Provisional on request, and it says so.
+  reply = client.Send(Get(export_target + tokens_.at("CJ01") + "&provisional=1"));
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.content_type, "text/csv; charset=utf-8");
+  EXPECT_THAT(reply.body, HasSubstr("Provisional"));
+
+  ASSERT_EQ(Call("CompetitionService/SetPhase", "CJ01",
+                 {{"phase", "PHASE_FINAL"}, {"reason", "成绩确认"}, {"idempotency_key", "final"}})
+                .status,
+            200);
+  reply = client.Send(Get(export_target + tokens_.at("organizer-1")));
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_THAT(reply.body, Not(HasSubstr("Provisional")));
+  EXPECT_THAT(reply.body, HasSubstr("K001,"));
+
+  // The token may also come as a header; the workbook is a zip (XLSX).
+  http::request<http::string_body> request = Get("/api/v1/export/results.xlsx");
+  request.set(http::field::authorization, "Bearer " + tokens_.at("organizer-1"));
+  reply = client.Send(request);
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.content_type,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(reply.body.substr(0, 2), "PK");
+
+  // The audit trail has the mark, with its device.
+  reply = client.Send(Get("/api/v1/export/audit.csv?token=" + tokens_.at("organizer-1")));
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_THAT(reply.body, HasSubstr("tablet-7"));
+}
+
+TEST_F(GatewayTest, ExportsRefuseJudgesDisplaysUnknownFilesAndBadTokens) {
+  HttpClient client(port_);
+  const std::string target = "/api/v1/export/results.json?provisional=1&token=";
+  EXPECT_EQ(client.Send(Get(target + tokens_.at("P01"))).status, 403);
+  EXPECT_EQ(client.Send(Get(target + tokens_.at("display-1"))).status, 403);
+  EXPECT_EQ(client.Send(Get(target + "not-a-token")).status, 401);
+  EXPECT_EQ(client.Send(Get("/api/v1/export/results.json")).status, 401);
+  const HttpReply unknown = client.Send(
+      Get("/api/v1/export/..%2fcontest.db?provisional=1&token=" + tokens_.at("organizer-1")));
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_THAT(unknown.Json()["message"].get<std::string>(), HasSubstr("no export named"));
+  http::request<http::string_body> post(http::verb::post, "/api/v1/export/results.json", 11);
+  EXPECT_EQ(client.Send(post).status, 405);
 }
 
 // --- Limits --------------------------------------------------------------------

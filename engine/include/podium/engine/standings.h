@@ -24,6 +24,7 @@ struct StandingRow {
   std::int8_t stage = 0;  // furthest stage reached
   bool complete = false;  // every expected mark up to that stage is in
   bool flagged = false;   // a panel's spread exceeds its tolerance
+  bool marked = false;    // has any mark up to that stage (else no award, no nomination)
 
   bool operator==(const StandingRow&) const = default;
 };
