@@ -398,13 +398,6 @@ int Export(const Args& args, std::ostream& out, std::ostream& err) {
         << (names.ok() ? "name at least one format" : names.status().message()) << "\n";
     return 2;
   }
-  const fs::path out_dir = *args.Get("out");
-  std::error_code ec;
-  fs::create_directories(out_dir, ec);
-  if (ec || !fs::is_directory(out_dir)) {
-    err << "podium export: cannot write to " << out_dir.string() << "\n";
-    return 1;
-  }
   auto loaded = LoadDefinition(args, err);
   if (!loaded.ok()) {
     err << "podium export: " << loaded.status().message() << "\n";
@@ -442,6 +435,13 @@ int Export(const Args& args, std::ostream& out, std::ostream& err) {
       return 1;
     }
     files.emplace_back(name, std::move(*file));
+  }
+  const fs::path out_dir = *args.Get("out");
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec || !fs::is_directory(out_dir)) {
+    err << "podium export: cannot write to " << out_dir.string() << "\n";
+    return 1;
   }
   for (const auto& [name, file] : files) {
     const fs::path path = out_dir / name;

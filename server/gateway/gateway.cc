@@ -518,7 +518,10 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
         }
         http::response<http::string_body> response{http::status::ok, 11};
         response.set(http::field::content_type, file->content_type);
-        response.set(http::field::content_disposition, "attachment; filename=\"" + name + "\"");
+        // The notice opens in the browser to print; the rest download.
+        const bool notice = name.rfind("notice.", 0) == 0;
+        response.set(http::field::content_disposition,
+                     std::string(notice ? "inline" : "attachment") + "; filename=\"" + name + "\"");
         response.set(http::field::cache_control, "no-store");
         response.body() = std::move(file->bytes);
         self->Respond(std::move(response), keep_alive);

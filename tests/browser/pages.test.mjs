@@ -208,6 +208,33 @@ describe('chief judge', () => {
     await screenshot(judge, 'judge-tablet-locked');
   });
 
+  test('the chief judge downloads provisional exports, then final ones', async (t) => {
+    const server = await withServer(t);
+    await seedMarks(server, 'scores.csv');
+    const chief = await open(t, server, 'CJ01', BIG_SCREEN);
+    const fetchExport = (file) => chief.evaluate(async (f) => {
+      const href = document.querySelector(`[data-testid="export-link"][data-file="${f}"]`).href;
+      const response = await fetch(href);
+      return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+    }, file);
+    assert.equal(await chief.getByTestId('exports-note').getAttribute('data-final'), 'false');
+    let awards = await fetchExport('awards.csv');
+    assert.equal(awards.status, 200);
+    assert.match(awards.text, /Provisional/);
+    assert.match(awards.text, /冠军/);
+
+    await chief.locator('#phase-final').click();
+    await chief.locator('#confirm-yes').click();
+    await chief.waitForFunction(
+      () => document.querySelector('[data-testid="exports-note"]').dataset.final === 'true');
+    awards = await fetchExport('awards.csv');
+    assert.doesNotMatch(awards.text, /Provisional/);
+    const notice = await fetchExport('notice.html');
+    assert.equal(notice.type, 'text/html; charset=utf-8');
+    assert.match(notice.text, /成绩公示/);
+    await screenshot(chief, 'chief-1080p-exports');
+  });
+
   test('the judge page at 1920x1080', async (t) => {
     const server = await withServer(t);
     const judge = await open(t, server, 'P01', BIG_SCREEN);

@@ -1078,5 +1078,49 @@ TEST(CommandsTest, TokensRefuseABadUrlOrSheetBeforeIssuingAnything) {
   EXPECT_FALSE(fs::exists(db));  // no ledger, so no token was issued or revoked
 }
 
+// --- export --------------------------------------------------------------------
+
+TEST(CommandsTest, ExportChecksItsOptionsBeforeReadingTheLedger) {
+  const TempDir tmp;
+  const std::string db = (tmp.path() / "l.db").string();
+  Result r = Podium({"export", Sample("mine-rescue-2026"), "--db", db, "--out",
+                     (tmp.path() / "out").string(), "--format", "csv,docx"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown export format 'docx'"));
+  r = Podium({"export", Sample("mine-rescue-2026"), "--db", db});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("usage"));
+  EXPECT_FALSE(fs::exists(db)) << "a refused export created a ledger";
+  // No such ledger: named, exit 1.
+  r = Podium(
+      {"export", Sample("mine-rescue-2026"), "--db", db, "--out", (tmp.path() / "out").string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("l.db"));
+  EXPECT_FALSE(fs::exists(db));
+  EXPECT_FALSE(fs::exists(tmp.path() / "out"));
+}
+
+TEST(CommandsTest, ExportIsRefusedUntilFinalAndProvisionalSaysSo) {
+  const TempDir tmp;
+  const std::string db = (tmp.path() / "l.db").string();
+  ASSERT_EQ(Podium({"tokens", Sample("mine-rescue-2026"), "--db", db}).code, 0);
+  const fs::path out = tmp.path() / "out";
+  Result r = Podium({"export", Sample("mine-rescue-2026"), "--db", db, "--out", out.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, AllOf(HasSubstr("not final"), HasSubstr("--provisional")));
+  EXPECT_FALSE(fs::exists(out)) << "a refused export wrote to OUTDIR";
+
+  r = Podium({"export", Sample("mine-rescue-2026"), "--db", db, "--out", out.string(),
+              "--provisional", "--format", "csv,json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("provisional results (the competition is open)"));
+  for (const char* file : {"results-mine-rescue.csv", "awards.csv", "audit.csv", "results.json"}) {
+    EXPECT_TRUE(fs::exists(out / file)) << file;
+    EXPECT_THAT(r.out, HasSubstr(file));
+  }
+  EXPECT_THAT(ReadFile(out / "results-mine-rescue.csv"), HasSubstr("Provisional results"));
+  EXPECT_FALSE(fs::exists(out / "results.xlsx"));
+}
+
 }  // namespace
 }  // namespace podium::cli

@@ -330,6 +330,29 @@ function renderPhase() {
   $('#phase-unfreeze').disabled = phase !== 'PHASE_FROZEN' && !(Number(l.freeze_at_ms || 0) > 0);
   $('#phase-final').disabled = phase === 'PHASE_FINAL';
   $('#release-results').disabled = phase !== 'PHASE_FINAL' || !!l.results_released;
+  renderExports();
+}
+
+// Download links of the organizer's exports (GET /api/v1/export/<file>). Not
+// final yet: they are provisional, and every page of them says so.
+const EXPORTS = ['results.xlsx', 'awards.csv', 'notice.html', 'notice.pdf', 'results.json', 'audit.xlsx'];
+
+function renderExports() {
+  const final = (S.lifecycle && S.lifecycle.phase) === 'PHASE_FINAL';
+  $('#exports-note').textContent = t(final ? 'chief.exportsFinal' : 'chief.exportsProvisional');
+  $('#exports-note').dataset.final = final ? 'true' : 'false';
+  const query = new URLSearchParams({ token: S.token || '' });
+  if (!final) query.set('provisional', '1');
+  if ($('#publish-from').value) query.set('publish_from', $('#publish-from').value);
+  if ($('#publish-to').value) query.set('publish_to', $('#publish-to').value);
+  $('#exports').replaceChildren(...EXPORTS.map((name) => h('li', {},
+    h('a', {
+      href: `/api/v1/export/${name}?${query}`,
+      // Notices open in a tab to print; the rest download.
+      ...(name.startsWith('notice.') ? { target: '_blank', rel: 'noopener' } : { download: name }),
+      dataset: { testid: 'export-link', file: name },
+    },
+      t(`export.${name}`)))));
 }
 
 async function setPhase(phase) {
@@ -645,6 +668,8 @@ function wire() {
   $('#phase-unfreeze').addEventListener('click', () => setPhase('PHASE_OPEN'));
   $('#phase-final').addEventListener('click', () => setPhase('PHASE_FINAL'));
   $('#release-results').addEventListener('click', releaseResults);
+  $('#publish-from').addEventListener('change', renderExports);
+  $('#publish-to').addEventListener('change', renderExports);
   document.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape' && !$('#confirm').hidden) $('#confirm-no').click();
   });
