@@ -8,7 +8,7 @@ packages=(
   libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
-  libsqlite3-dev libssl-dev libboost-dev libboost-system-dev libqrencode-dev libxlsxwriter-dev
+  libsqlite3-dev libssl-dev libboost-dev libboost-system-dev libqrencode-dev libxlsxwriter-dev libzip-dev libexpat1-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   # Browser tests: Debian's Chromium and CJK fonts, driven from Node.js.
