@@ -347,6 +347,28 @@ def main():
         r = chief.run("watch", "--updates", "1", "--limit", "100", timeout=30)
         check(r.returncode == 0 and "K001" in r.stdout and "version" in r.stdout,
               "watch: " + r.stdout + r.stderr)
+        # A watch survives a server restart: it reconnects from its version
+        # and keeps drawing.
+        watcher = subprocess.Popen([args.judge, "watch", "--updates", "2", "--limit", "100"],
+                                   env=chief.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+        first = watcher.stdout.readline()
+        deadline = time.monotonic() + PROMPT_TIMEOUT_S
+        while "version" not in first and time.monotonic() < deadline:
+            first = watcher.stdout.readline()
+        check("version" in first, "watch drew nothing before the restart")
+        server.stop()
+        server.start()
+        server.call("ScoringService/SubmitMark", tokens["P01"],
+                    {"idempotency_key": "after-restart", "bib": "K011", "item": BENCH,
+                     "value": 9})
+        try:
+            out, err = watcher.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+            raise TestFailure("watch did not resume after the restart")
+        check(watcher.returncode == 0 and "reconnecting from version" in err and "K011" in out,
+              "watch after restart (%d): %s %s" % (watcher.returncode, out[-300:], err))
         r = p01.run("watch", "--updates", "1", timeout=30)
         check(r.returncode == 1 and "judges do not see standings" in r.stderr,
               "judge watch: " + r.stderr)
