@@ -108,6 +108,13 @@ std::string_view ContentType(const fs::path& path) {
   return "application/octet-stream";
 }
 
+// The peer's address, for slowing down token guessing ("" if unknown).
+std::string RemoteAddress(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  const auto endpoint = stream.socket().remote_endpoint(ec);
+  return ec ? std::string() : endpoint.address().to_string();
+}
+
 // The query parameters of a target ("/path?a=1&b=2").
 std::map<std::string, std::string> Query(std::string_view target) {
   std::map<std::string, std::string> out;
@@ -279,14 +286,15 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
       const auto it = query.find(key);
       return it == query.end() ? std::string() : it->second;
     };
-    auto who = gateway_->api.AuthenticateToken(value("token"));
+    auto who = gateway_->api.AuthenticateToken(value("token"), RemoteAddress(ws_.next_layer()));
     auto view =
         who.ok() ? gateway_->api.WatchView(*who, value("trade"), std::atoi(value("limit").c_str()))
                  : StatusOr<StandingsView>(who.status());
     if (!view.ok()) {
-      const auto code = view.status().code() == StatusCode::kUnauthenticated    ? 4001
-                        : view.status().code() == StatusCode::kPermissionDenied ? 4003
-                                                                                : 4000;
+      const auto code = view.status().code() == StatusCode::kUnauthenticated     ? 4001
+                        : view.status().code() == StatusCode::kPermissionDenied  ? 4003
+                        : view.status().code() == StatusCode::kResourceExhausted ? 4029
+                                                                                 : 4000;
       websocket::close_reason reason(static_cast<std::uint16_t>(code));
       reason.reason = view.status().message().substr(0, 120);
       ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
@@ -457,8 +465,8 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
                      request_.keep_alive());
     }
     const auto authorization = request_[http::field::authorization];
-    auto who =
-        gateway_->api.Authenticate(std::string_view(authorization.data(), authorization.size()));
+    auto who = gateway_->api.Authenticate(
+        std::string_view(authorization.data(), authorization.size()), RemoteAddress(stream_));
     if (!who.ok()) {
       return Respond(ErrorResponse(who.status(), HttpStatusOf(who.status().code())),
                      request_.keep_alive());
@@ -494,9 +502,11 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
         target.substr(kExportPrefix.size(), target.find('?') - kExportPrefix.size()));
     auto query = Query(target);
     const auto authorization = request_[http::field::authorization];
-    auto who = authorization.empty() ? gateway_->api.AuthenticateToken(query["token"])
-                                     : gateway_->api.Authenticate(std::string_view(
-                                           authorization.data(), authorization.size()));
+    auto who = authorization.empty()
+                   ? gateway_->api.AuthenticateToken(query["token"], RemoteAddress(stream_))
+                   : gateway_->api.Authenticate(
+                         std::string_view(authorization.data(), authorization.size()),
+                         RemoteAddress(stream_));
     if (!who.ok()) {
       return Respond(ErrorResponse(who.status(), HttpStatusOf(who.status().code())), keep_alive);
     }

@@ -117,16 +117,21 @@ Api::~Api() = default;
 
 std::size_t Api::watchers() const { return static_cast<std::size_t>(encoder_->watchers.load()); }
 
-StatusOr<Principal> Api::Authenticate(std::string_view authorization) const {
-  if (authorization.empty()) return live_.tokens().Authenticate("");
-  if (authorization.substr(0, kBearer.size()) != kBearer) {
+StatusOr<Principal> Api::Authenticate(std::string_view authorization, std::string_view source) {
+  if (!authorization.empty() && authorization.substr(0, kBearer.size()) != kBearer) {
     return Status(StatusCode::kUnauthenticated, "authorization must be 'Bearer <token>'");
   }
-  return live_.tokens().Authenticate(authorization.substr(kBearer.size()));
+  return AuthenticateToken(authorization.substr(std::min(kBearer.size(), authorization.size())),
+                           source);
 }
 
-StatusOr<Principal> Api::AuthenticateToken(std::string_view token) const {
-  return live_.tokens().Authenticate(token);
+StatusOr<Principal> Api::AuthenticateToken(std::string_view token, std::string_view source) {
+  const std::int64_t now = live_.now_ms();
+  PODIUM_RETURN_IF_ERROR(throttle_.Check(source, now));
+  auto who = live_.tokens().Authenticate(token);
+  // A missing token is a client that has not logged in yet, not a guess.
+  if (!token.empty()) throttle_.Record(source, who.ok(), now);
+  return who;
 }
 
 template <typename Request>

@@ -15,6 +15,7 @@
 #include "podium/v1/competition.pb.h"
 #include "podium/v1/scoring.pb.h"
 #include "podium/v1/standings.pb.h"
+#include "server/core/auth_throttle.h"
 #include "server/core/live_competition.h"
 #include "server/reports/export.h"
 #include "server/rpc/convert.h"
@@ -43,10 +44,13 @@ class Api final {
   explicit Api(LiveCompetition& live);
   ~Api();
 
-  // `authorization` is the header or metadata value "Bearer <token>".
-  // Errors: kUnauthenticated for a missing, malformed, unknown or revoked token.
-  StatusOr<Principal> Authenticate(std::string_view authorization) const;
-  StatusOr<Principal> AuthenticateToken(std::string_view token) const;
+  // `authorization` is the header or metadata value "Bearer <token>";
+  // `source` the caller's network address, for slowing down guessing.
+  // Errors: kUnauthenticated for a missing, malformed, unknown or revoked
+  // token; kResourceExhausted while `source` is blocked after repeated
+  // failures (see AuthThrottle).
+  StatusOr<Principal> Authenticate(std::string_view authorization, std::string_view source);
+  StatusOr<Principal> AuthenticateToken(std::string_view token, std::string_view source);
 
   // CompetitionService.
   void GetCompetition(const Principal& who, const v1::GetCompetitionRequest& request,
@@ -110,6 +114,7 @@ class Api final {
                           Done done);
 
   LiveCompetition& live_;
+  AuthThrottle throttle_;
   std::unique_ptr<StandingsEncoder> encoder_;
 };
 

@@ -17,11 +17,27 @@ namespace {
 // Bulk streams: marks read ahead of their answers at most.
 constexpr int kMaxInFlightMarks = 20000;
 
-StatusOr<Principal> Caller(grpc::CallbackServerContext* context, const Api& api) {
+// The caller's address without its port: "ipv4:10.0.0.7:53122" -> "10.0.0.7".
+std::string PeerAddress(const std::string& peer) {
+  std::string_view address(peer);
+  if (const size_t colon = address.find(':'); colon != std::string_view::npos) {
+    address.remove_prefix(colon + 1);  // the transport ("ipv4", "ipv6", "unix")
+  }
+  if (const size_t port = address.rfind(':');
+      port != std::string_view::npos && address.find(']') == std::string_view::npos) {
+    address = address.substr(0, port);
+  } else if (const size_t bracket = address.find(']'); bracket != std::string_view::npos) {
+    address = address.substr(0, bracket + 1);
+  }
+  return std::string(address);
+}
+
+StatusOr<Principal> Caller(grpc::CallbackServerContext* context, Api& api) {
   const auto& metadata = context->client_metadata();
   const auto it = metadata.find("authorization");
-  if (it == metadata.end()) return api.Authenticate("");
-  return api.Authenticate(std::string_view(it->second.data(), it->second.size()));
+  const std::string source = PeerAddress(context->peer());
+  if (it == metadata.end()) return api.Authenticate("", source);
+  return api.Authenticate(std::string_view(it->second.data(), it->second.size()), source);
 }
 
 // A unary call: authenticate, then run the Api method, which finishes it.

@@ -477,6 +477,24 @@ TEST_F(GatewayTest, ExportsRefuseJudgesDisplaysUnknownFilesAndBadTokens) {
   EXPECT_EQ(client.Send(post).status, 405);
 }
 
+TEST_F(GatewayTest, RepeatedBadTokensAreSlowedDownForThatAddress) {
+  HttpClient client(port_);
+  for (int i = 0; i < 10; ++i) {
+    const HttpReply reply = client.Send(
+        Post("CompetitionService/GetLifecycle", "guess-" + std::to_string(i), json::object()));
+    ASSERT_EQ(reply.status, 401) << i;
+  }
+  // Now even the right token is turned away for a while, quickly.
+  const HttpReply blocked = client.Send(
+      Post("CompetitionService/GetLifecycle", tokens_.at("organizer-1"), json::object()));
+  EXPECT_EQ(blocked.status, 429);
+  EXPECT_THAT(blocked.Json()["message"].get<std::string>(),
+              HasSubstr("too many failed logins from 127.0.0.1"));
+  WatchClient watch(port_, WatchTarget("display-1"));
+  EXPECT_FALSE(watch.Next().has_value());
+  EXPECT_EQ(watch.close_code(), 4029);
+}
+
 // --- Limits --------------------------------------------------------------------
 
 TEST_F(GatewayTest, RefusesABodyOverTheLimit) {

@@ -1516,6 +1516,24 @@ TEST_F(ServerTest, ReissuedTokensRevokeTheOldOnes) {
   EXPECT_EQ(LedgerSequence(), 1u);
 }
 
+TEST_F(ServerTest, RepeatedBadTokensAreSlowedDownForThatAddress) {
+  auto call = [&](const std::string& token, const std::string& key) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+    context.AddMetadata("authorization", "Bearer " + token);
+    v1::WriteResponse response;
+    return scoring_->SubmitMark(&context, MarkRequest(key, "K001", kBench, 10), &response);
+  };
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_THAT(call("guess-" + std::to_string(i), "g" + std::to_string(i)),
+                GrpcIs(grpc::StatusCode::UNAUTHENTICATED, HasSubstr("unknown token")));
+  }
+  EXPECT_THAT(call(tokens_.at("P01"), "real"),
+              GrpcIs(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                     HasSubstr("too many failed logins from 127.0.0.1;")));
+  EXPECT_EQ(LedgerSequence(), 0u);
+}
+
 // --- WatchStandings ---------------------------------------------------------
 
 TEST_F(ServerTest, WatchSendsASnapshotThenADeltaPerAcceptedMark) {
