@@ -4,6 +4,10 @@
 if(PODIUM_SANITIZERS)
   string(REPLACE ";" "," _podium_sanitize "${PODIUM_SANITIZERS}")
   set(PODIUM_SANITIZE_FLAGS -fsanitize=${_podium_sanitize} -fno-omit-frame-pointer)
+  if("undefined" IN_LIST PODIUM_SANITIZERS)
+    # Undefined behaviour fails the test (or the fuzz run) instead of printing and going on.
+    list(APPEND PODIUM_SANITIZE_FLAGS -fno-sanitize-recover=undefined)
+  endif()
 endif()
 
 function(podium_defaults target)

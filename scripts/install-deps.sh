@@ -11,8 +11,9 @@ packages=(
   libsqlite3-dev libssl-dev libboost-dev libboost-system-dev libqrencode-dev libxlsxwriter-dev libzip-dev libexpat1-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  # Browser tests: Debian's Chromium and CJK fonts, driven from Node.js.
-  packages+=(clang-format python3-grpcio python3-grpc-tools python3-openpyxl zbar-tools chromium fonts-noto-cjk)
+  # Tests: the format check, clang for the fuzzers, Python clients, and the browser
+  # tests (Debian's Chromium and CJK fonts, driven from Node.js).
+  packages+=(clang-format clang libclang-rt-14-dev python3-grpcio python3-grpc-tools python3-openpyxl zbar-tools chromium fonts-noto-cjk)
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     packages+=(nodejs npm)
   fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything, and runs every test, the format
-# check and the layering check. Exits non-zero on any failure.
+# check, the layering check and a bounded fuzz run of every libFuzzer target
+# (PODIUM_FUZZ_SECONDS each, default 20). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -17,5 +18,7 @@ mapfile -t sources < <(git ls-files '*.cc' '*.h')
 clang-format --dry-run --Werror "${sources[@]}"
 
 echo "== tests"
-cd build
-ctest --output-on-failure -j2 --timeout 600
+(cd build && ctest --output-on-failure -j2 --timeout 600)
+
+echo "== fuzz (clang, ASan + UBSan)"
+scripts/fuzz.sh "${PODIUM_FUZZ_SECONDS:-20}"
