@@ -13,7 +13,7 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   # Tests: the format check, clang for the fuzzers, Python clients, and the browser
   # tests (Debian's Chromium and CJK fonts, driven from Node.js).
-  packages+=(clang-format clang libclang-rt-14-dev python3-grpcio python3-grpc-tools python3-openpyxl zbar-tools chromium fonts-noto-cjk)
+  packages+=(clang-format clang libclang-rt-14-dev openssl python3-grpcio python3-grpc-tools python3-openpyxl zbar-tools chromium fonts-noto-cjk)
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     packages+=(nodejs npm)
   fi

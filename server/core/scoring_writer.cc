@@ -108,6 +108,13 @@ void ScoringWriter::Run(Query query) {
   ready_.notify_one();
 }
 
+void ScoringWriter::LimitLedger(std::int64_t pages) {
+  // SQLite's largest page count stands for "no cap".
+  Run([this, pages](const ContestState&, const Ledger&) {
+    ledger_->SetMaxPages(pages > 0 ? pages : 4294967294);
+  });
+}
+
 void ScoringWriter::Loop() {
   std::vector<Pending> batch;
   while (true) {

@@ -64,6 +64,9 @@ class ScoringWriter final {
                  std::function<void(std::vector<CommandResult>)> done);
   // Thread-safe. Runs `query` on the writer thread between batches.
   void Run(Query query);
+  // Thread-safe. Caps the ledger at `pages` SQLite pages from the next batch
+  // on (0: no cap): how tests and fire drills fill the disk.
+  void LimitLedger(std::int64_t pages);
 
   const WriterMetrics& metrics() const { return metrics_; }
 

@@ -373,6 +373,26 @@ def main():
         check(r.returncode == 1 and "judges do not see standings" in r.stderr,
               "judge watch: " + r.stderr)
         log("watch: ok")
+
+        # TLS on the gRPC port: with the server's certificate the client talks;
+        # without it, it refuses to.
+        server.stop()
+        cert, key = os.path.join(scratch, "cert.pem"), os.path.join(scratch, "key.pem")
+        made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                               "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=podium",
+                               "-addext", "subjectAltName=IP:127.0.0.1"],
+                              capture_output=True, text=True, timeout=60)
+        check(made.returncode == 0, "openssl: " + made.stderr)
+        server.command += ["--tls-cert", cert, "--tls-key", key]
+        server.start()
+        tls = Judge(args.judge, os.path.join(scratch, "tls"))
+        r = tls.run("login", "--server", address, "--token", tokens["P02"], timeout=60)
+        check(r.returncode == 1, "a login without the CA worked over TLS: " + r.stdout)
+        r = tls.run("login", "--server", address, "--token", tokens["P02"], "--ca", cert)
+        check(r.returncode == 0 and "P02" in r.stdout, "TLS login: " + r.stdout + r.stderr)
+        r = tls.run("sheet")
+        check(r.returncode == 0 and BENCH in r.stdout, "sheet over TLS: " + r.stdout + r.stderr)
+        log("TLS: ok")
         log("PASS")
         return 0
     except TestFailure as failure:

@@ -1912,6 +1912,51 @@ TEST_F(ServerTest, BulkSubmitMarksAcknowledgesTwoThousandMarks) {
   EXPECT_EQ(Standings().version(), version_before + kMarks);
 }
 
+TEST_F(ServerTest, AFullDiskRefusesWritesLosesNothingAndRecoversWhenSpaceReturns) {
+  ASSERT_THAT(Mark("P01", "before", "K001", kBench, 12).status, GrpcOk());
+  const std::uint64_t version_before = Standings().version();
+  live_->writer().LimitLedger(1);  // the file cannot grow any more
+  auto bulk = [&] {
+    MarkStream stream(*scoring_, Authorization("CJ01"));
+    for (int b = 2; b <= 88; ++b) {
+      for (int j = 1; j <= 5; ++j) {
+        char bib[8], judge[8];
+        std::snprintf(bib, sizeof bib, "K%03d", b);
+        std::snprintf(judge, sizeof judge, "P%02d", j);
+        EXPECT_TRUE(stream.Write(MarkRequest(std::string("full/") + bib + "/" + judge, bib,
+                                             "respirator-bench", 10, judge)));
+      }
+    }
+    return stream.Finish();
+  };
+  auto [refused, status] = bulk();
+  EXPECT_THAT(status, GrpcOk());
+  int full = 0;
+  for (const auto& answer : refused) {
+    if (answer.code() == 0) continue;
+    ++full;
+    EXPECT_EQ(answer.code(), static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+    EXPECT_THAT(answer.message(), HasSubstr("disk full"));
+  }
+  EXPECT_GT(full, 0) << "the capped ledger took every mark";
+  // What was acknowledged before is there; the standings moved only by what
+  // was acknowledged now.
+  const std::uint64_t stored = LedgerSequence();
+  EXPECT_EQ(Standings().version(), version_before + (stored - 1));
+
+  // Space returns: the same stream again stores what was refused, and only that.
+  live_->writer().LimitLedger(0);
+  auto [retried, retried_status] = bulk();
+  EXPECT_THAT(retried_status, GrpcOk());
+  for (const auto& answer : retried) EXPECT_EQ(answer.code(), 0) << answer.message();
+  EXPECT_EQ(LedgerSequence(), 1u + 87u * 5u);
+  EXPECT_EQ(Standings().version(), version_before + 87u * 5u);
+  // And it all survives a restart.
+  StopServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  EXPECT_EQ(LedgerSequence(), 1u + 87u * 5u);
+}
+
 // --- Permissions ------------------------------------------------------------
 
 using RefusedCall = grpc::Status (*)(ServerTest& t, const std::string& who);
