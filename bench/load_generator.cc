@@ -8,6 +8,8 @@
 //   watch   W watchers of a trade's top 20 while judges score: the latency from
 //           submitting a mark to each watcher receiving a version that has it
 //   replay  a ledger of M marks, then the time to open (replay) it
+//   soak    judges scoring then correcting without pause and watchers joining
+//           and leaving, for a time: throughput, ack p99 and memory per interval
 //
 // Every run is bounded in time and count and stops by itself.
 #include <grpcpp/grpcpp.h>
@@ -47,6 +49,7 @@ struct Options {
   int judges = 200;
   int watchers = 1000;
   int streams = 4;
+  int churn = 10;  // soak: watchers replaced every second
   double seconds = 10;
   long long marks = 1'000'000;  // replay: ledger size; bulk: marks to import
   bool zscore = false;          // judge z-score normalization on every item
@@ -127,10 +130,54 @@ struct JudgeLoad {
   std::vector<double> latencies_ms;
   std::atomic<long long> accepted{0}, refused{0};
   std::map<std::uint64_t, Clock::time_point>* submitted_at = nullptr;  // sequence -> submit time
+  // Soak: a judge who has entered every mark goes on correcting them (to 0
+  // and back), so the load never runs out.
+  bool wrap = false;
 };
 
 void RunJudge(v1::ScoringService::Stub* stub, JudgeWork* work, size_t next, Clock::time_point until,
+              JudgeLoad* load);
+
+// A soak's later rounds: corrections of the judge's marks, to 0 and back.
+void CorrectNext(v1::ScoringService::Stub* stub, JudgeWork* work, size_t next,
+                 Clock::time_point until, JudgeLoad* load) {
+  const size_t round = next / work->marks.size();
+  const auto& [bib, value] = work->marks[next % work->marks.size()];
+  struct Call {
+    grpc::ClientContext context;
+    v1::CorrectMarkRequest request;
+    v1::WriteResponse response;
+    Clock::time_point start = Clock::now();
+  };
+  auto* call = new Call;
+  call->context.AddMetadata("authorization", "Bearer " + work->token);
+  call->request.set_idempotency_key(work->judge + "-" + bib + "-r" + std::to_string(round));
+  call->request.set_bib(bib);
+  call->request.set_item(work->item);
+  call->request.set_value(round % 2 == 1 ? 0.0 : value);
+  call->request.set_reason("soak");
+  call->request.set_device("load");
+  stub->async()->CorrectMark(
+      &call->context, &call->request, &call->response, [=](grpc::Status status) {
+        {
+          std::lock_guard lock(load->mutex);
+          load->latencies_ms.push_back(Ms(Clock::now() - call->start));
+        }
+        (status.ok() ? load->accepted : load->refused)++;
+        if (!status.ok()) {
+          std::fprintf(stderr, "refused: %s\n", status.error_message().c_str());
+        }
+        delete call;
+        RunJudge(stub, work, next + 1, until, load);
+      });
+}
+
+void RunJudge(v1::ScoringService::Stub* stub, JudgeWork* work, size_t next, Clock::time_point until,
               JudgeLoad* load) {
+  if (load->wrap && next >= work->marks.size() && !work->marks.empty() && Clock::now() < until) {
+    CorrectNext(stub, work, next, until, load);
+    return;
+  }
   if (next >= work->marks.size() || Clock::now() >= until) {
     std::lock_guard lock(load->mutex);
     if (--load->active == 0) load->done.notify_all();
@@ -310,8 +357,10 @@ class Watcher final : public grpc::ClientReadReactor<v1::StandingsUpdate> {
     ++updates;
     StartRead(&update_);
   }
-  void OnDone(const grpc::Status&) override {
+  void OnDone(const grpc::Status& status) override {
     std::lock_guard lock(mutex_);
+    failed = !status.ok() && status.error_code() != grpc::StatusCode::CANCELLED;
+    if (failed) std::fprintf(stderr, "watch ended: %s\n", status.error_message().c_str());
     finished_ = true;
     done_.notify_all();
   }
@@ -321,6 +370,7 @@ class Watcher final : public grpc::ClientReadReactor<v1::StandingsUpdate> {
     done_.wait_for(lock, std::chrono::seconds(30), [&] { return finished_; });
   }
   std::atomic<long long> updates{0};
+  bool failed = false;  // ended with an error other than our cancel
 
  private:
   grpc::ClientContext context_;
@@ -372,6 +422,102 @@ int Watch(const Options& o) {
       o.watchers, o.judges, o.seconds, load.accepted.load(), updates, Percentile(latencies_ms, 0.5),
       Percentile(latencies_ms, 0.99), Percentile(latencies_ms, 1.0), latencies_ms.size());
   return 0;
+}
+
+// Resident memory of this process (server and load together), in MB.
+double ResidentMb() {
+  std::FILE* status = std::fopen("/proc/self/status", "r");
+  if (status == nullptr) return 0;
+  char line[256];
+  double kb = 0;
+  while (std::fgets(line, sizeof line, status) != nullptr) {
+    if (std::sscanf(line, "VmRSS: %lf kB", &kb) == 1) break;
+  }
+  std::fclose(status);
+  return kb / 1024;
+}
+
+// Judges scoring (then correcting) without pause, watchers joining and
+// leaving, for a time: every interval, throughput, ack p99 and memory.
+// Fails (exit 1) on any refused write or any watch that ends in error.
+int Soak(const Options& o) {
+  const Setup s = Prepare(o);
+  std::vector<JudgeWork> work = Work(s, o.judges);
+  Running server = Start(s);
+  auto channel = grpc::CreateChannel(server.address, grpc::InsecureChannelCredentials());
+  auto stub = v1::StandingsService::NewStub(channel);
+  const int trades = s.competition->num_trades();
+  auto new_watcher = [&, n = 0]() mutable {
+    char trade[24];
+    std::snprintf(trade, sizeof trade, "trade-%02d", 1 + n++ % trades);
+    return std::make_unique<Watcher>(stub.get(), s.tokens.at("display-1"), trade,
+                                     [](std::uint64_t, Clock::time_point) {});
+  };
+  std::vector<std::unique_ptr<Watcher>> watchers;
+  for (int w = 0; w < o.watchers; ++w) watchers.push_back(new_watcher());
+  JudgeLoad load;
+  load.wrap = true;
+  std::thread judges([&] { RunJudges(server.address, work, o.seconds, load); });
+
+  const auto start = Clock::now();
+  const double interval = std::max(1.0, o.seconds / 20);
+  std::printf("soak: %d judges, %d watchers (%d replaced every second), %d contestants, %.0f s\n",
+              o.judges, o.watchers, o.churn, o.contestants, o.seconds);
+  std::printf("%8s %10s %10s %10s %10s\n", "time s", "writes/s", "p99 ms", "RSS MB", "watchers");
+  long long failed_watches = 0, replaced = 0, last_accepted = 0;
+  double worst_p99 = 0;
+  double warm_rss = 0, warm_writes = 0, next_report = interval;
+  size_t victim = 0;
+  while (true) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    const double t = std::chrono::duration<double>(Clock::now() - start).count();
+    for (int c = 0; c < o.churn && !watchers.empty(); ++c) {  // some leave, others come
+      auto& leaving = watchers[victim++ % watchers.size()];
+      leaving->Cancel();
+      leaving->Wait();
+      failed_watches += leaving->failed;
+      leaving = new_watcher();
+      ++replaced;
+    }
+    if (t + 0.5 < next_report && t < o.seconds) continue;
+    next_report += interval;
+    std::vector<double> recent;
+    {
+      // Taken, not copied: a long soak must not measure its own samples.
+      std::lock_guard lock(load.mutex);
+      recent.swap(load.latencies_ms);
+    }
+    worst_p99 = std::max(worst_p99, Percentile(recent, 0.99));
+    const long long accepted = load.accepted;
+    const double rss = ResidentMb();
+    std::printf("%8.0f %10.0f %10.2f %10.0f %10zu\n", t,
+                static_cast<double>(accepted - last_accepted) / interval, Percentile(recent, 0.99),
+                rss, watchers.size());
+    std::fflush(stdout);
+    last_accepted = accepted;
+    // The first fifth warms up (caches, the engine's buffers, the first pass of marks).
+    if (warm_rss == 0 && t >= o.seconds / 5) {
+      warm_rss = rss;
+      warm_writes = static_cast<double>(accepted);
+    }
+    if (t >= o.seconds) break;
+  }
+  judges.join();
+  for (auto& w : watchers) w->Cancel();
+  for (auto& w : watchers) {
+    w->Wait();
+    failed_watches += w->failed;
+  }
+  const double end_rss = ResidentMb();
+  const double writes_after_warmup = static_cast<double>(load.accepted) - warm_writes;
+  std::printf(
+      "soak: %lld writes acknowledged, %lld refused, %lld watchers replaced, %lld watches "
+      "failed; worst interval ack p99 %.2f ms; RSS %.0f MB after warm-up, %.0f MB at the end (%.0f "
+      "bytes per write after warm-up)\n",
+      load.accepted.load(), load.refused.load(), replaced, failed_watches, worst_p99, warm_rss,
+      end_rss,
+      writes_after_warmup > 0 ? (end_rss - warm_rss) * 1024 * 1024 / writes_after_warmup : 0.0);
+  return load.refused == 0 && failed_watches == 0 ? 0 : 1;
 }
 
 int Replay(const Options& o) {
@@ -434,6 +580,8 @@ Options Parse(int argc, char** argv) {
       o.judges = std::stoi(next());
     else if (a == "--watchers")
       o.watchers = std::stoi(next());
+    else if (a == "--churn")
+      o.churn = std::stoi(next());
     else if (a == "--streams")
       o.streams = std::stoi(next());
     else if (a == "--seconds")
@@ -446,8 +594,9 @@ Options Parse(int argc, char** argv) {
       o.zscore = next() == "judge-zscore";
     else {
       std::fprintf(stderr,
-                   "usage: podium_load --mode judges|bulk|watch|replay [--contestants N] "
-                   "[--trades T] [--judges J] [--watchers W] [--streams S] [--seconds S] "
+                   "usage: podium_load --mode judges|bulk|watch|replay|soak [--contestants N] "
+                   "[--trades T] [--judges J] [--watchers W] [--churn C] [--streams S] "
+                   "[--seconds S] "
                    "[--marks M] [--normalization none|judge-zscore] [--work DIR]\n");
       std::exit(2);
     }
@@ -465,6 +614,7 @@ int main(int argc, char** argv) {
   if (o.mode == "bulk") rc = podium::Bulk(o);
   if (o.mode == "watch") rc = podium::Watch(o);
   if (o.mode == "replay") rc = podium::Replay(o);
+  if (o.mode == "soak") rc = podium::Soak(o);
   std::filesystem::remove_all(o.work);
   return rc;
 }
