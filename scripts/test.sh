@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything, and runs every test, the format
-# check, the layering check and a bounded fuzz run of every libFuzzer target
-# (PODIUM_FUZZ_SECONDS each, default 20). Exits non-zero on any failure.
+# check, the layering check, a bounded fuzz run of every libFuzzer target
+# (PODIUM_FUZZ_SECONDS each, default 20) and the suite again under
+# AddressSanitizer + UBSan (scripts/sanitize.sh). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -22,3 +23,6 @@ echo "== tests"
 
 echo "== fuzz (clang, ASan + UBSan)"
 scripts/fuzz.sh "${PODIUM_FUZZ_SECONDS:-20}"
+
+echo "== the test suite under AddressSanitizer + UBSan"
+scripts/sanitize.sh

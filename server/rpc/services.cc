@@ -126,14 +126,23 @@ class SubmitMarksReactor final
       exchange = &exchanges_[index];
       exchange->request.Swap(&request_);
       in_flight_ += exchange->request.marks_size();
+      ++unanswered_;
       exchange->index = index;
     }
+    // Runs on the writer's thread, which gRPC does not wait for before
+    // OnDone: while this message is unanswered the stream cannot finish, and
+    // once it is counted answered, finishing is the last thing done here.
     api_.SubmitMarks(who_, exchange->request, &exchange->response, [this, exchange](const Status&) {
       std::unique_lock lock(mutex_);
       in_flight_ -= exchange->request.marks_size();
       exchange->answered = true;
       WriteNext(lock);
       ResumeReading(lock);
+      --unanswered_;
+      if (!ClaimFinish()) return;
+      const grpc::Status status = FinalStatus();
+      lock.unlock();
+      Finish(status);  // may delete this at once
     });
     std::unique_lock lock(mutex_);
     if (in_flight_ < kMaxInFlightMarks) {
@@ -190,13 +199,26 @@ class SubmitMarksReactor final
     lock.lock();
   }
 
-  // Finishes once nothing is owed: no mark in the writer, no answer unsent.
-  void MaybeFinish(std::unique_lock<std::mutex>& lock) {
-    if (finished_ || in_flight_ > 0 || writing_) return;
-    if (!broken_ && (!reads_done_ || !exchanges_.empty())) return;
+  // Whether nothing is owed any more — no message in the writer (an empty
+  // one holds no marks but still has its answer coming), no answer unsent —
+  // and so the stream finishes now; claims the finish if so. Under mutex_.
+  bool ClaimFinish() {
+    if (finished_ || unanswered_ > 0 || writing_) return false;
+    if (!broken_ && (!reads_done_ || !exchanges_.empty())) return false;
     finished_ = true;
+    return true;
+  }
+
+  grpc::Status FinalStatus() const {
+    return broken_ ? grpc::Status(grpc::StatusCode::CANCELLED, "stream broken") : grpc::Status::OK;
+  }
+
+  // From gRPC's reactions only: gRPC calls OnDone after they return.
+  void MaybeFinish(std::unique_lock<std::mutex>& lock) {
+    if (!ClaimFinish()) return;
+    const grpc::Status status = FinalStatus();
     lock.unlock();
-    Finish(broken_ ? grpc::Status(grpc::StatusCode::CANCELLED, "stream broken") : grpc::Status::OK);
+    Finish(status);
     lock.lock();
   }
 
@@ -206,7 +228,8 @@ class SubmitMarksReactor final
   std::mutex mutex_;
   std::map<std::uint64_t, Exchange> exchanges_;  // by message, oldest first; stable addresses
   std::uint64_t next_request_ = 0;
-  int in_flight_ = 0;
+  int in_flight_ = 0;   // marks in the writer: reading pauses above kMaxInFlightMarks
+  int unanswered_ = 0;  // messages handed to the Api and not yet answered
   bool writing_ = false;
   bool reads_done_ = false;
   bool read_paused_ = false;
