@@ -8,6 +8,7 @@
 #include "podium/engine/rounding.h"
 #include "server/cli/table.h"
 #include "server/definition/csv.h"
+#include "server/reports/results.h"
 
 namespace podium::cli {
 
@@ -20,20 +21,6 @@ using engine::TradeStandings;
 
 // The published value: rounded to the competition's precision.
 double Published(double value, int precision) { return engine::RoundScore(value, precision); }
-
-std::string StatusLabel(engine::ContestantStatus status) {
-  switch (status) {
-    case engine::ContestantStatus::kPresent:
-      return "";
-    case engine::ContestantStatus::kAbsent:
-      return "缺考 absent";
-    case engine::ContestantStatus::kWithdrawn:
-      return "弃赛 withdrawn";
-    case engine::ContestantStatus::kDisqualified:
-      return "取消资格 disqualified";
-  }
-  return "";
-}
 
 std::string RankLabel(const StandingRow& row) {
   return row.rank > 0 ? std::to_string(row.rank) : "—";
@@ -92,10 +79,8 @@ std::string StandingsTable(const Standings& standings, int trade) {
         cells.push_back(FormatScore(ts.event_score(row, e), precision));
       }
       if (staged) cells.push_back(index.spec->stages[s.stage].name);
-      std::string note = StatusLabel(s.status);
-      if (!s.complete && s.status == engine::ContestantStatus::kPresent) note = "未完成 incomplete";
-      if (s.flagged) note += std::string(note.empty() ? "" : " ") + "待复核 review";
-      cells.insert(cells.end(), {FormatScore(s.total, precision), standings.award_name(s), note});
+      cells.insert(cells.end(),
+                   {FormatScore(s.total, precision), standings.award_name(s), reports::NoteOf(s)});
       table.AddRow(std::move(cells));
     }
     out << table.Render();
@@ -326,7 +311,7 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
   out << "名次 rank " << RankLabel(x.standing) << " · 总分 total " << score(x.standing.total);
   if (x.standing.award >= 0) out << " · 奖项 award " << standings.award_name(x.standing);
   if (x.standing.status != engine::ContestantStatus::kPresent) {
-    out << " · " << StatusLabel(x.standing.status);
+    out << " · " << reports::StatusLabel(x.standing.status);
   }
   if (!x.standing.complete) out << " · 未完成 incomplete";
   out << "\n";

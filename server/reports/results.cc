@@ -15,28 +15,6 @@ using engine::Standings;
 using engine::TradeStandings;
 using Kind = Column::Kind;
 
-std::string StatusLabel(engine::ContestantStatus status) {
-  switch (status) {
-    case engine::ContestantStatus::kPresent:
-      return "";
-    case engine::ContestantStatus::kAbsent:
-      return "缺考 absent";
-    case engine::ContestantStatus::kWithdrawn:
-      return "弃赛 withdrawn";
-    case engine::ContestantStatus::kDisqualified:
-      return "取消资格 disqualified";
-  }
-  return "";
-}
-
-// What a row's note column says: status, unfinished, under review.
-std::string NoteOf(const StandingRow& s) {
-  std::string note = StatusLabel(s.status);
-  if (!s.complete && s.status == engine::ContestantStatus::kPresent) note = "未完成 incomplete";
-  if (s.flagged) note += std::string(note.empty() ? "" : " ") + "待复核 review";
-  return note;
-}
-
 Cell RankCell(int rank) { return rank > 0 ? Cell{std::int64_t{rank}} : Cell{}; }
 
 // Spreadsheet tab names: at most 31 characters (not bytes), none of []:*?/\.
@@ -182,6 +160,27 @@ Sheet AwardSheet(const Standings& standings) {
 }
 
 }  // namespace
+
+std::string StatusLabel(engine::ContestantStatus status) {
+  switch (status) {
+    case engine::ContestantStatus::kPresent:
+      return "";
+    case engine::ContestantStatus::kAbsent:
+      return "缺考 absent";
+    case engine::ContestantStatus::kWithdrawn:
+      return "弃赛 withdrawn";
+    case engine::ContestantStatus::kDisqualified:
+      return "取消资格 disqualified";
+  }
+  return "";
+}
+
+std::string NoteOf(const StandingRow& s) {
+  std::string note = StatusLabel(s.status);
+  if (!s.complete && s.status == engine::ContestantStatus::kPresent) note = "未完成 incomplete";
+  if (s.flagged) note += std::string(note.empty() ? "" : " ") + "待复核 review";
+  return note;
+}
 
 Workbook ResultsWorkbook(const Standings& standings) {
   const Competition& c = *standings.competition;

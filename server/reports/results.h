@@ -28,6 +28,12 @@ Sheet AuditSheet(const std::vector<server::LedgerRecord>& records);
 // A record's value as people read it: "12.5", "12.5 (94 s)", "overtime x2", "absent".
 std::string RecordValue(const server::LedgerRecord& record);
 
+// A status as people read it: "缺考 absent"; "" for a present contestant.
+std::string StatusLabel(engine::ContestantStatus status);
+
+// What a standing's note says: status, unfinished (未完成), under review (待复核).
+std::string NoteOf(const engine::StandingRow& row);
+
 // "2026-11-22 09:30:05" in the machine's time zone.
 std::string FormatLocalTime(std::int64_t ms);
 
