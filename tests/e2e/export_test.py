@@ -20,94 +20,22 @@ Every wait has a deadline; the server is always killed on the way out.
 
 import argparse
 import csv
-import io
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import traceback
-import urllib.error
-import urllib.request
+
+from harness import PodiumServer, TestFailure, check, issue_tokens, log
 
 COMPETITION = "mine-rescue-2026"
-START_TIMEOUT_S = 30
-CALL_TIMEOUT_S = 30
-STOP_TIMEOUT_S = 15
 PROVISIONAL = "Provisional results, not final"
-
-
-class TestFailure(Exception):
-    """A check that did not hold; the message says which."""
-
-
-def check(condition, message):
-    if not condition:
-        raise TestFailure(message)
-
-
-def log(message):
-    print(message, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run(command, timeout=120):
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-
-
-class Server:
-    """`podium serve` with its gateway on a free loopback port."""
-
-    def __init__(self, podium, competition_dir, db):
-        self.port = free_port()
-        self.base = "http://127.0.0.1:%d" % self.port
-        self.process = subprocess.Popen(
-            [podium, "serve", competition_dir, "--db", db, "--address", "127.0.0.1:0",
-             "--http", "127.0.0.1:%d" % self.port, "--threads", "1"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        output = ""
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            output += line
-            if "podium serve: pages on" in line:
-                return
-        self.kill()
-        raise TestFailure("podium serve did not start:\n" + output)
-
-    def call(self, method, token, body):
-        request = urllib.request.Request(
-            self.base + "/api/v1/" + method, data=json.dumps(body).encode(),
-            headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=CALL_TIMEOUT_S) as response:
-                return json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            raise TestFailure("%s refused (%d): %s" % (method, error.code, error.read().decode()))
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise TestFailure("podium serve did not stop on SIGTERM")
-
-    def kill(self):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
 
 
 def read_rows(path):
@@ -198,11 +126,8 @@ def main():
     server = None
     try:
         db = os.path.join(scratch, "contest.db")
-        issued = run([args.podium, "tokens", competition_dir, "--db", db, "--format", "json"])
-        check(issued.returncode == 0, "podium tokens failed: " + issued.stderr)
-        tokens = {h["id"]: h["token"] for h in json.loads(issued.stdout)}
-
-        server = Server(args.podium, competition_dir, db)
+        tokens = issue_tokens(args.podium, competition_dir, db)
+        server = PodiumServer(args.podium, competition_dir, db).start()
         events = enter_marks(server, tokens, competition_dir)
         log("entered %d marks, corrections and penalties" % events)
 

@@ -19,92 +19,23 @@ Every wait has a deadline; the server is always killed on the way out.
 """
 
 import argparse
-import json
 import os
 import pty
 import select
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
-import urllib.error
-import urllib.request
+
+from harness import PodiumServer, TestFailure, check, issue_tokens, log
 
 COMPETITION = "mine-rescue-2026"
 BENCH = "mine-rescue:practical.respirator-bench"
-START_TIMEOUT_S = 30
-CALL_TIMEOUT_S = 30
 PROMPT_TIMEOUT_S = 15
-
-
-class TestFailure(Exception):
-    """A check that did not hold; the message says which."""
-
-
-def check(condition, message):
-    if not condition:
-        raise TestFailure(message)
-
-
-def log(message):
-    print(message, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`podium serve` on fixed free ports, so it can be stopped and started again."""
-
-    def __init__(self, podium, competition_dir, db):
-        self.command = [podium, "serve", competition_dir, "--db", db]
-        self.grpc_port, self.http_port = free_port(), free_port()
-        self.command += ["--address", "127.0.0.1:%d" % self.grpc_port,
-                         "--http", "127.0.0.1:%d" % self.http_port, "--threads", "1"]
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        output = ""
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            output += line
-            if "podium serve: pages on" in line:
-                return
-        self.kill()
-        raise TestFailure("podium serve did not start:\n" + output)
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=15)
-
-    def kill(self):
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-    def call(self, method, token, body):
-        request = urllib.request.Request(
-            "http://127.0.0.1:%d/api/v1/%s" % (self.http_port, method),
-            data=json.dumps(body).encode(),
-            headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=CALL_TIMEOUT_S) as response:
-                return json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            raise TestFailure("%s refused (%d): %s" % (method, error.code, error.read().decode()))
 
 
 class Judge:
@@ -192,12 +123,8 @@ def main():
     server = None
     try:
         db = os.path.join(scratch, "contest.db")
-        issued = subprocess.run([args.podium, "tokens", competition_dir, "--db", db,
-                                 "--format", "json"], capture_output=True, text=True, timeout=60)
-        check(issued.returncode == 0, "podium tokens failed: " + issued.stderr)
-        tokens = {h["id"]: h["token"] for h in json.loads(issued.stdout)}
-        server = Server(args.podium, competition_dir, db)
-        server.start()
+        tokens = issue_tokens(args.podium, competition_dir, db)
+        server = PodiumServer(args.podium, competition_dir, db).start()
         address = "127.0.0.1:%d" % server.grpc_port
 
         # Login: a bad token is refused and nothing kept; a good one kept 0600.
