@@ -81,8 +81,22 @@ std::string_view NormalizationName(Normalization normalization) {
       return "judge-zscore";
     case Normalization::kJudgeRobust:
       return "judge-robust";
+    case Normalization::kRasch:
+      return "rasch";
   }
   return "none";
+}
+
+std::string_view EventRankingName(EventRanking ranking) {
+  switch (ranking) {
+    case EventRanking::kScores:
+      return "scores";
+    case EventRanking::kRecalls:
+      return "recalls";
+    case EventRanking::kSkating:
+      return "skating";
+  }
+  return "scores";
 }
 
 std::string_view TeamRuleName(TeamRule rule) {
@@ -304,6 +318,36 @@ void Competition::Index(std::vector<Problem>& problems) {
         spec_sink.Add(event.standardize.source, at + ": standardize spread must be positive");
       }
       if (event.items.empty()) spec_sink.Add(event.source, at + " has no items");
+      if (event.ranking != EventRanking::kScores) {
+        const std::string how(EventRankingName(event.ranking));
+        for (const ItemSpec& item : event.items) {
+          const bool placings = event.ranking == EventRanking::kSkating;
+          if (item.marking != Marking::kJudgement || item.step != 1 ||
+              (placings ? item.max < 2 : item.max != 1) || item.rule != PanelRule::kMean ||
+              !item.penalties.empty() ||
+              item.normalization.value_or(event.normalization) != Normalization::kNone) {
+            spec_sink.Add(item.source,
+                          at + " item " + Quote(item.id) + ": a " + how + " event's items are " +
+                              (placings ? "dances judged by placings (marking: judgement, "
+                                          "step: 1, max: the most finalists, rule: mean)"
+                                        : "crosses (marking: judgement, step: 1, max: 1, rule: "
+                                          "mean)") +
+                              ", without penalties or normalization");
+          }
+        }
+      }
+      if (event.ranking == EventRanking::kSkating) {
+        int events_in_stage = 0;
+        for (const EventSpec& other : trade.events) {
+          if (other.stage == event.stage) ++events_in_stage;
+        }
+        const int stage = event_index.stage;
+        if (events_in_stage != 1 || (stage >= 0 && stage < static_cast<int>(trade.stages.size()) &&
+                                     trade.stages[stage].carry != 0)) {
+          spec_sink.Add(event.source, at + ": a skating event decides its stage alone (the only "
+                                           "event of the stage, weight 100, carry 0)");
+        }
+      }
       std::set<std::string> item_ids;
       for (const ItemSpec& item : event.items) {
         const std::string item_at = where + " item " + Quote(event.id + "." + item.id);

@@ -99,6 +99,7 @@ JudgeAdjustment ComputeAdjustment(Normalization normalization, const ItemMarks& 
     case Normalization::kJudgeRobust:
       return RobustAdjustment(marks);
     case Normalization::kNone:
+    case Normalization::kRasch:  // adjusts measures, not marks: see rasch.h
       break;
   }
   return JudgeAdjustment::Identity(marks.columns());

@@ -347,6 +347,18 @@ Explanation ScoringEngine::Explain(int contestant) const {
   return trades_[competition_->trade_of(contestant)]->Explain(competition_->row_of(contestant));
 }
 
+std::vector<JudgeItemStats> ScoringEngine::JudgeAnalytics(int trade) const {
+  PODIUM_CHECK(!pending_);
+  PODIUM_CHECK(trade >= 0 && trade < competition_->num_trades());
+  return trades_[trade]->JudgeAnalytics();
+}
+
+std::vector<ExplainedSkating> ScoringEngine::SkatingStages(int trade) const {
+  PODIUM_CHECK(!pending_);
+  PODIUM_CHECK(trade >= 0 && trade < competition_->num_trades());
+  return trades_[trade]->SkatingStages();
+}
+
 std::optional<double> ScoringEngine::MarkOf(int contestant, int item, int judge) const {
   PODIUM_CHECK(contestant >= 0 && contestant < competition_->num_contestants());
   PODIUM_CHECK(item >= 0 && item < competition_->num_items());

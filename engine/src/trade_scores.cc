@@ -30,7 +30,10 @@ void SortUnique(std::vector<int>& v) {
 }  // namespace
 
 TradeScores::TradeScores(const Competition& competition, int trade)
-    : competition_(competition), index_(competition.trade(trade)), trade_(trade) {
+    : competition_(competition),
+      index_(competition.trade(trade)),
+      rasch_(competition, competition.trade(trade)),
+      trade_(trade) {
   const TradeSpec& spec = *index_.spec;
   n_ = static_cast<int>(index_.contestants.size());
   num_items_ = static_cast<int>(index_.items.size());
@@ -64,7 +67,19 @@ TradeScores::TradeScores(const Competition& competition, int trade)
   event_score_.setZero(n_, num_events_);
   stage_raw_.setZero(n_, num_stages_);
   stage_total_.setZero(n_, num_stages_);
-  stage_rank_.setZero(num_stages_ > 1 ? n_ : 0, num_stages_);
+  // Stages, and events that place contestants against each other (skating),
+  // re-derive the whole trade on every change.
+  stage_skating_event_.assign(num_stages_, -1);
+  for (int e = 0; e < num_events_; ++e) {
+    if (index_.events[e].spec->ranking == EventRanking::kSkating) {
+      stage_skating_event_[index_.events[e].stage] = e;
+    }
+  }
+  skating_.resize(num_stages_);
+  whole_trade_ =
+      num_stages_ > 1 || std::any_of(stage_skating_event_.begin(), stage_skating_event_.end(),
+                                     [](int e) { return e >= 0; });
+  stage_rank_.setZero(whole_trade_ ? n_ : 0, num_stages_);
   stage_reached_.assign(n_, 0);
   status_.resize(n_);
   for (int r = 0; r < n_; ++r) status_[r] = competition.contestant(index_.contestants[r]).status;
@@ -161,6 +176,15 @@ void TradeScores::AggregateItem(int trade_item, int first, int count) {
   AggregatePanel(marks_[trade_item], adjustment_[trade_item], params_[trade_item], first, count,
                  PanelOutput{item_score_.col(trade_item), mark_count_.col(trade_item),
                              flagged_.col(trade_item)});
+  if (rasch_.ModelOf(trade_item).first < 0) return;
+  // Rasch: the fair mark (from a judge of average severity) replaces the
+  // panel's aggregate for every contestant with a mark on the item.
+  for (int r = first; r < first + count; ++r) {
+    if (mark_count_(r, trade_item) == 0) continue;
+    if (const auto fair = rasch_.FairMark(trade_item, r)) {
+      item_score_(r, trade_item) = params_[trade_item].score_scale * *fair;
+    }
+  }
 }
 
 std::vector<std::pair<int, int>> TradeScores::RowChunks() const {
@@ -193,10 +217,21 @@ void TradeScores::ComputeEvents(int event, int first, int last) {
   double* __restrict__ raw = event_raw_.col(event).data();
   double* __restrict__ score = event_score_.col(event).data();
   for (int r = first; r < last; ++r) raw[r] = 0;
+  const EventRanking ranking = index_.events[event].spec->ranking;
+  if (ranking == EventRanking::kSkating) {
+    // The places come from ComputeStagesAll(), which knows the finalists.
+    for (int r = first; r < last; ++r) score[r] = 0;
+    return;
+  }
   for (const int g : index_.events[event].items) {
     const ItemIndex& item = competition_.item(g);
     const double weight = item.spec->weight;
     const double* __restrict__ x = item_score_.col(item.trade_item).data();
+    if (ranking == EventRanking::kRecalls) {
+      // Crosses: the mean of the 0/1 marks times their count.
+      for (int r = first; r < last; ++r) raw[r] += x[r] * mark_count_(r, item.trade_item);
+      continue;
+    }
     for (int r = first; r < last; ++r) raw[r] += weight * x[r];
   }
   const double* __restrict__ penalty = penalty_points_.col(event).data();
@@ -234,7 +269,7 @@ void TradeScores::ComputeTotals(int first, int last) {
 }
 
 void TradeScores::ComputeTotalsAll() {
-  if (num_stages_ > 1) {
+  if (whole_trade_) {
     ComputeStagesAll();
     return;
   }
@@ -268,7 +303,9 @@ void TradeScores::ComputeStagesAll() {
     for (int r = 0; r < n_; ++r) {
       participant(r) = stage_reached_[r] >= s && status_[r] == ContestantStatus::kPresent;
     }
-    if (spec.total_standardize.enabled) {
+    if (stage_skating_event_[s] >= 0) {
+      SkateStage(s, participant);
+    } else if (spec.total_standardize.enabled) {
       Standardize(spec.total_standardize, participant, stage_total_.col(s));
     }
     // Rank the stage's participants to find who advances (everyone tied with
@@ -277,7 +314,7 @@ void TradeScores::ComputeStagesAll() {
     for (int r = 0; r < n_; ++r) {
       std::int64_t* keys = stage_ranking.mutable_keys(r);
       keys[0] = participant(r) ? 1 : kGroupExcluded;
-      keys[1] = ToKey(stage_total_(r, s), precision_, true);
+      keys[1] = StageKey(r, s);
       for (int k = 0; k < tie_keys; ++k) keys[2 + k] = TieBreakKey(index_.tie_break[k], r);
     }
     stage_ranking.SortAll();
@@ -316,9 +353,65 @@ void TradeScores::ComputeKeys(int row, std::int64_t* keys) const {
     keys[0] = competition_.spec().status_placement == StatusPlacement::kLast ? kGroupLast
                                                                              : kGroupExcluded;
   }
-  keys[1] = ToKey(stage_total_(row, stage_reached_[row]), precision_, true);
+  keys[1] = StageKey(row, stage_reached_[row]);
   for (size_t k = 0; k < index_.tie_break.size(); ++k)
     keys[2 + k] = TieBreakKey(index_.tie_break[k], row);
+}
+
+std::int64_t TradeScores::StageKey(int row, int stage) const {
+  if (stage_skating_event_[stage] < 0) return ToKey(stage_total_(row, stage), precision_, true);
+  // A skating stage ranks by place, lower first; finalists not placed yet
+  // (the judges' placings are incomplete) after those placed.
+  const double place = stage_total_(row, stage);
+  return place > 0 ? ToKey(place, precision_, false) : kMissingKey;
+}
+
+void TradeScores::SkateStage(int stage, const Eigen::Array<bool, Eigen::Dynamic, 1>& finalist) {
+  const int event = stage_skating_event_[stage];
+  SkatingStage& skating = skating_[stage];
+  skating = SkatingStage{};
+  for (int r = 0; r < n_; ++r) {
+    if (finalist(r)) skating.rows.push_back(r);
+    stage_raw_(r, stage) = 0;
+    stage_total_(r, stage) = 0;
+    event_raw_(r, event) = 0;
+    event_score_(r, event) = 0;
+  }
+  const int finalists = static_cast<int>(skating.rows.size());
+  if (finalists == 0) {
+    skating.note = "no finalists yet";
+    return;
+  }
+  // Every judge of every dance places every finalist 1..n; until then the
+  // places wait (a scrutineer tabulates complete sheets only).
+  for (const int g : index_.events[event].items) {
+    const ItemIndex& item = competition_.item(g);
+    const ItemMarks& marks = marks_[item.trade_item];
+    PlacingMatrix& placings = skating.placings.emplace_back(finalists, marks.columns());
+    for (int f = 0; f < finalists; ++f) {
+      for (int c = 0; c < marks.columns(); ++c) {
+        if (!marks.present(skating.rows[f], c)) {
+          skating.note = "waiting for placings: judge " +
+                         competition_.judge(item.panel[c].judge).id + " has not placed " +
+                         competition_.contestant(index_.contestants[skating.rows[f]]).bib + " in " +
+                         item.spec->name;
+          return;
+        }
+        placings(f, c) = marks.quanta(skating.rows[f], c);  // step 1: quanta are places
+      }
+    }
+  }
+  StatusOr<MultiDanceResult> result = SkateMultiDance(skating.placings);
+  if (!result.ok()) {
+    skating.note = result.status().message();
+    return;
+  }
+  for (int f = 0; f < finalists; ++f) {
+    const int r = skating.rows[f];
+    stage_raw_(r, stage) = stage_total_(r, stage) = result->place[f];
+    event_raw_(r, event) = event_score_(r, event) = result->place[f];
+  }
+  skating.result = std::move(*result);
 }
 
 std::int64_t TradeScores::TieBreakKey(const ResolvedKey& key, int row) const {
@@ -534,7 +627,7 @@ void TradeScores::CollectChanges(int row, const std::vector<char>* events, RowCh
 
 void TradeScores::CollectChunk(int first, int last, bool everything, const std::vector<int>& rows,
                                const std::vector<char>& events, RowChanges& out) const {
-  if (everything || num_stages_ > 1) {
+  if (everything || whole_trade_) {
     for (int r = first; r < last; ++r) CollectChanges(r, nullptr, out);
     return;
   }
@@ -564,7 +657,7 @@ void TradeScores::CollectChunk(int first, int last, bool everything, const std::
 void TradeScores::Rerank(const std::vector<int>& rows, RowChanges& changes, TradeDelta& delta) {
   const int num_keys = ranking_.num_keys();
   const std::vector<int>& moved = changes.moved;
-  const bool resort = structure_dirty_ || republish_all_ || num_stages_ > 1 ||
+  const bool resort = structure_dirty_ || republish_all_ || whole_trade_ ||
                       moved.size() * kIncrementalRowsDivisor > static_cast<size_t>(n_);
   if (resort) {
     for (size_t m = 0; m < moved.size(); ++m) {
@@ -614,11 +707,23 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   std::vector<char> event_all(num_events_, full ? 1 : 0);
   std::vector<int> whole_items;
   std::vector<int> rows = dirty_rows_;
+  // A Rasch model's measures depend on every mark of all its items: a
+  // change to one re-estimates the model and re-derives all of its items.
+  std::vector<char> model_dirty(rasch_.num_models(), 0);
+  for (int i = 0; i < num_items_; ++i) {
+    const int m = rasch_.ModelOf(i).first;
+    if (m >= 0 && (full || !dirty_item_rows_[i].empty())) model_dirty[m] = 1;
+  }
+  for (int m = 0; m < rasch_.num_models(); ++m) {
+    if (model_dirty[m]) rasch_.Estimate(m, marks_);
+  }
   for (int i = 0; i < num_items_; ++i) {
     std::vector<int>& dirty = dirty_item_rows_[i];
     SortUnique(dirty);
     const ItemIndex& item = competition_.item(index_.items[i]);
-    if (full || (item.normalization != Normalization::kNone && !dirty.empty())) {
+    const int model = rasch_.ModelOf(i).first;
+    if (full || (item.normalization != Normalization::kNone && !dirty.empty()) ||
+        (model >= 0 && model_dirty[model])) {
       adjustment_[i] = ComputeAdjustment(item.normalization, marks_[i]);
       whole_items.push_back(i);
       event_all[item_event_[i]] = 1;
@@ -633,8 +738,8 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
 
   // 2. Events. Standardization couples every row of the event.
   bool all_rows =
-      full || structure_dirty_ || num_stages_ > 1 || index_.spec->total_standardize.enabled;
-  bool standardized = num_stages_ > 1 || index_.spec->total_standardize.enabled;
+      full || structure_dirty_ || whole_trade_ || index_.spec->total_standardize.enabled;
+  bool standardized = whole_trade_ || index_.spec->total_standardize.enabled;
   for (int e = 0; e < num_events_; ++e) {
     if (index_.events[e].spec->standardize.enabled && !rows.empty()) event_all[e] = 1;
     all_rows = all_rows || event_all[e];
@@ -681,7 +786,7 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
     // Rows outside `rows` kept their marks, penalties, time and status: for
     // them only the re-derived events (and the total) can have moved. Whole
     // recomputes (full, status, stages) look at everything.
-    const bool everything = full || structure_dirty_ || num_stages_ > 1;
+    const bool everything = full || structure_dirty_ || whole_trade_;
     auto collect = [&](int c) {
       CollectChunk(chunks[c].first, chunks[c].second, everything, rows, event_all,
                    chunk_changes[c]);
@@ -888,6 +993,72 @@ void TradeScores::PublishOrder(const Ranking& ranking, const std::vector<RankSpa
   (teams ? out.team_position_of_ : out.position_of_) = std::move(position).Build();
 }
 
+std::vector<JudgeItemStats> TradeScores::JudgeAnalytics() const {
+  std::vector<JudgeItemStats> out;
+  for (int i = 0; i < num_items_; ++i) {
+    const ItemIndex& item = competition_.item(index_.items[i]);
+    if (item.spec->marking != Marking::kJudgement) continue;
+    const ItemMarks& marks = marks_[i];
+    const std::size_t first = out.size();
+    for (const PanelSeat& seat : item.panel) {
+      out.push_back({.judge = seat.judge, .item = index_.items[i]});
+    }
+    std::vector<double> values;
+    for (int r = 0; r < n_; ++r) {
+      if (mark_count_(r, i) == 0) continue;
+      const std::vector<SeatMark> seats = ExplainPanel(marks, adjustment_[i], params_[i], r);
+      double sum = 0;
+      values.clear();
+      for (const SeatMark& seat : seats) {
+        sum += seat.raw;
+        values.push_back(seat.raw);
+      }
+      // The judge furthest from the panel median, on a flagged panel.
+      int outlier = -1;
+      if (flagged_(r, i) && seats.size() >= 3) {
+        std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
+        const double median = values[values.size() / 2];
+        double furthest = -1;
+        for (const SeatMark& seat : seats) {
+          if (std::abs(seat.raw - median) > furthest) {
+            furthest = std::abs(seat.raw - median);
+            outlier = seat.column;
+          }
+        }
+      }
+      for (const SeatMark& seat : seats) {
+        JudgeItemStats& stats = out[first + seat.column];
+        ++stats.marks;
+        if (seat.dropped) ++stats.dropped;
+        if (seat.column == outlier) ++stats.spread_outliers;
+        if (seats.size() < 2) continue;
+        const double others = (sum - seat.raw) / static_cast<double>(seats.size() - 1);
+        ++stats.compared;
+        stats.mean_deviation += seat.raw - others;
+        stats.mean_absolute_deviation += std::abs(seat.raw - others);
+      }
+    }
+    const auto [m, k] = rasch_.ModelOf(i);
+    for (std::size_t s = first; s < out.size(); ++s) {
+      JudgeItemStats& stats = out[s];
+      if (stats.compared > 0) {
+        stats.mean_deviation /= stats.compared;
+        stats.mean_absolute_deviation /= stats.compared;
+      }
+      if (m < 0 || !rasch_.model(m).estimate) continue;
+      const TradeRasch::Model& model = rasch_.model(m);
+      const int j = model.seat[k][static_cast<int>(s - first)];
+      const RaschFacet& judges = model.estimate->judges;
+      if (judges.count[j] == 0) continue;
+      stats.rasch = JudgeRaschMeasure{.severity = judges.measure[j],
+                                      .standard_error = judges.standard_error[j],
+                                      .infit = judges.infit[j],
+                                      .outfit = judges.outfit[j]};
+    }
+  }
+  return out;
+}
+
 Explanation TradeScores::Explain(int row) const {
   Explanation out;
   out.contestant = index_.contestants[row];
@@ -907,13 +1078,35 @@ Explanation TradeScores::Explain(int row) const {
                        .score = item_score_(row, i),
                        .weight = item.spec->weight,
                        .flagged = flagged_(row, i)};
-      for (const SeatMark& seat : ExplainPanel(marks_[i], adjustment_[i], params_[i], row)) {
+      const std::vector<SeatMark> seats = ExplainPanel(marks_[i], adjustment_[i], params_[i], row);
+      for (const SeatMark& seat : seats) {
         xi.marks.push_back({.judge = item.panel[seat.column].judge,
                             .raw = seat.raw,
                             .adjusted = seat.adjusted,
                             .dropped = seat.dropped,
                             .judge_scale = adjustment_[i].scale(seat.column),
                             .judge_offset = adjustment_[i].offset(seat.column)});
+      }
+      if (const auto [m, k] = rasch_.ModelOf(i); m >= 0) {
+        const TradeRasch::Model& model = rasch_.model(m);
+        ExplainedRasch rasch;
+        const auto fair = rasch_.FairMark(i, row);
+        if (!model.estimate) {
+          rasch.note = model.status.message();
+        } else if (!fair || xi.marks.empty()) {
+          rasch.note = "no marks for this contestant yet";
+        } else {
+          const RaschEstimate& estimate = *model.estimate;
+          rasch.applied = true;
+          rasch.measure = estimate.contestants.measure[row];
+          rasch.standard_error = estimate.contestants.standard_error[row];
+          rasch.item_difficulty = estimate.items.measure[k];
+          rasch.fair_mark = *fair;
+          for (std::size_t s = 0; s < xi.marks.size(); ++s) {
+            xi.marks[s].judge_severity = estimate.judges.measure[model.seat[k][seats[s].column]];
+          }
+        }
+        xi.rasch = std::move(rasch);
       }
       if (const auto t = item_time_.find({row, i}); t != item_time_.end()) xi.time_used = t->second;
       for (auto it = penalty_count_.lower_bound({row, i, 0});
@@ -935,10 +1128,36 @@ Explanation TradeScores::Explain(int row) const {
     ExplainedStage stage{
         .stage = s, .raw_total = stage_raw_(row, s), .total = stage_total_(row, s)};
     if (s > 0) stage.carried = index_.spec->stages[s].carry / 100 * stage_total_(row, s - 1);
-    stage.stage_rank = num_stages_ > 1 ? stage_rank_(row, s) : ranking_.rank(row);
+    stage.stage_rank = whole_trade_ ? stage_rank_(row, s) : ranking_.rank(row);
     stage.advanced = s < stage_reached_[row];
-    out.stages.push_back(stage);
+    if (stage_skating_event_[s] >= 0) stage.skating = SkatingOf(s);
+    out.stages.push_back(std::move(stage));
   }
+  return out;
+}
+
+std::vector<ExplainedSkating> TradeScores::SkatingStages() const {
+  std::vector<ExplainedSkating> out;
+  for (int s = 0; s < num_stages_; ++s) {
+    if (stage_skating_event_[s] >= 0) out.push_back(SkatingOf(s));
+  }
+  return out;
+}
+
+ExplainedSkating TradeScores::SkatingOf(int stage) const {
+  const SkatingStage& skating = skating_[stage];
+  ExplainedSkating out{.stage = stage,
+                       .event = stage_skating_event_[stage],
+                       .placings = skating.placings,
+                       .result = skating.result,
+                       .note = skating.note};
+  for (const int r : skating.rows) out.contestants.push_back(index_.contestants[r]);
+  for (const int g : index_.events[out.event].items) {
+    out.dances.push_back(g);
+    std::vector<int>& judges = out.judges.emplace_back();
+    for (const PanelSeat& seat : competition_.item(g).panel) judges.push_back(seat.judge);
+  }
+  if (!out.result) out.placings.clear();
   return out;
 }
 

@@ -14,12 +14,15 @@
 #include "podium/engine/competition.h"
 #include "podium/engine/eigen_types.h"
 #include "podium/engine/explain.h"
+#include "podium/engine/judge_analytics.h"
 #include "podium/engine/normalize.h"
 #include "podium/engine/panel.h"
 #include "podium/engine/ranking.h"
 #include "podium/engine/score_matrix.h"
+#include "podium/engine/skating.h"
 #include "podium/engine/standings.h"
 #include "podium/engine/task_runner.h"
+#include "trade_rasch.h"
 
 namespace podium::engine {
 
@@ -72,6 +75,9 @@ class TradeScores final {
   int rank(int row) const { return ranking_.rank(row); }
 
   Explanation Explain(int row) const;
+  std::vector<JudgeItemStats> JudgeAnalytics() const;
+  // The trade's skating stages, in stage order.
+  std::vector<ExplainedSkating> SkatingStages() const;
   std::size_t StateBytes() const;
 
  private:
@@ -87,6 +93,11 @@ class TradeScores final {
   void ComputeTotalsAll();
   void ComputeStagesAll();  // multi-stage: totals, advancement, stage ranks
   void ComputeKeys(int row, std::int64_t* keys) const;
+  // The ranking key of a row's total in `stage` (a place in a skating stage).
+  std::int64_t StageKey(int row, int stage) const;
+  // Places the finalists of a skating stage from the judges' placings.
+  void SkateStage(int stage, const Eigen::Array<bool, Eigen::Dynamic, 1>& finalist);
+  ExplainedSkating SkatingOf(int stage) const;
   void ComputeAwardCutoffs();
   void ComputeAwardPositions();  // after every re-rank
   int AwardOf(int row) const;
@@ -129,6 +140,7 @@ class TradeScores final {
 
   const Competition& competition_;
   const TradeIndex& index_;
+  TradeRasch rasch_;
   TaskRunner* runner_ = &SerialTaskRunner::Default();
   int trade_;
   int n_ = 0;
@@ -163,6 +175,15 @@ class TradeScores final {
   ScoreMatrix stage_total_;     // n x stages
   Eigen::MatrixXi stage_rank_;  // n x stages (multi-stage trades)
   std::vector<std::int8_t> stage_reached_;
+  bool whole_trade_ = false;              // stages or skating: every change re-derives every row
+  std::vector<int> stage_skating_event_;  // per stage: its skating event, or -1
+  struct SkatingStage {
+    std::vector<int> rows;                // the finalists, by row
+    std::vector<PlacingMatrix> placings;  // per dance: finalists x judges
+    std::optional<MultiDanceResult> result;
+    std::string note;  // why there is no result yet
+  };
+  std::vector<SkatingStage> skating_;  // per stage
   std::vector<ContestantStatus> status_;
 
   Ranking ranking_;

@@ -14,6 +14,8 @@
 #include "server/definition/csv.h"
 #include "server/definition/loader.h"
 #include "server/definition/writer.h"
+#include "server/reports/export.h"
+#include "server/reports/results.h"
 
 namespace podium::cli {
 
@@ -30,7 +32,10 @@ const char kUsage[] = R"(usage: podium <command> [options]
   score DIR [--format table|json|csv] [--trade ID] [--scores FILE] [--encoding E]
       standings, teams, medal tally and nominations from the marks in DIR
   explain DIR BIB [--scores FILE] [--encoding E]
-      how BIB's total was computed, mark by mark
+      how BIB's total was computed, mark by mark (Rasch measures where used)
+  judges DIR [--format table|json|csv] [--trade ID] [--scores FILE] [--encoding E]
+      judge analytics: each judge's mean deviation from the panel, marks dropped by
+      trimming, spread outliers, and Rasch severity and fit where Rasch is on
   generate --out DIR [--contestants N] [--trades T] [--items I] [--judges J]
            [--team-size K] [--fill F] [--seed S] [--normalization none|judge-zscore]
       write a synthetic competition (definition, rosters and scores.csv)
@@ -173,6 +178,46 @@ int Explain(const Args& args, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+int Judges(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional.size() != 1) {
+    err << kUsage;
+    return 2;
+  }
+  const std::string format = args.Get("format").value_or("table");
+  if (format != "table" && format != "json" && format != "csv") {
+    err << "podium: --format must be table, json or csv, not '" << format << "'\n";
+    return 2;
+  }
+  LoadFailure failure;
+  auto scored = LoadAndScore(args.positional[0], args, err, &failure);
+  if (!scored) return failure.code;
+  const engine::Competition& c = *scored->competition;
+  std::vector<engine::JudgeItemStats> stats;
+  if (const auto id = args.Get("trade")) {
+    auto found = c.FindTrade(*id);
+    if (!found.ok()) {
+      err << "podium: " << found.status().message() << "\n";
+      return 1;
+    }
+    stats = scored->engine->JudgeAnalytics(*found);
+  } else {
+    stats = reports::AllJudgeAnalytics(*scored->engine);
+  }
+  reports::Workbook book{.competition_id = c.spec().id,
+                         .competition_name = c.spec().name,
+                         .precision = c.spec().precision,
+                         .sheets = {reports::JudgeAnalyticsSheet(c, stats)}};
+  const reports::Sheet& sheet = book.sheets[0];
+  if (format == "json") {
+    out << reports::WorkbookJson(book);
+  } else if (format == "csv") {
+    out << reports::SheetCsv(sheet, book);
+  } else {
+    out << SheetTable(sheet, book.precision);
+  }
+  return 0;
+}
+
 std::optional<long long> ParseInteger(const std::string& text) {
   long long value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -284,6 +329,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       {"validate", Validate, {"encoding", "scores"}},
       {"score", Score, {"encoding", "scores", "format", "trade"}},
       {"explain", Explain, {"encoding", "scores"}},
+      {"judges", Judges, {"encoding", "scores", "format", "trade"}},
       {"generate",
        Generate,
        {"out", "contestants", "trades", "items", "judges", "team-size", "fill", "seed",

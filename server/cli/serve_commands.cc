@@ -414,7 +414,7 @@ int Export(const Args& args, std::ostream& out, std::ostream& err) {
     return 1;
   }
   const reports::ExportSource source{(*state)->engine().standings(), (*state)->lifecycle(),
-                                     *args.Get("db")};
+                                     *args.Get("db"), reports::EngineSheets((*state)->engine())};
   reports::ExportOptions options;
   options.provisional = args.Get("provisional").has_value();
   options.notice.publish_from = args.Get("publish-from").value_or("");

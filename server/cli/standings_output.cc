@@ -291,6 +291,18 @@ std::string StandingsCsv(const Standings& standings, int trade) {
   return out;
 }
 
+std::string RenderTextRows(const std::vector<std::vector<std::string>>& rows,
+                           const std::string& indent) {
+  if (rows.empty()) return "";
+  TextTable table(rows[0]);
+  for (std::size_t i = 1; i < rows[0].size(); ++i) table.SetAlignRight(static_cast<int>(i));
+  for (std::size_t r = 1; r < rows.size(); ++r) table.AddRow(rows[r]);
+  std::string out;
+  std::istringstream lines(table.Render());
+  for (std::string line; std::getline(lines, line);) out += indent + line + "\n";
+  return out;
+}
+
 std::string ExplanationText(const Standings& standings, const engine::Explanation& x) {
   const Competition& c = *standings.competition;
   const int precision = c.spec().precision;
@@ -301,6 +313,11 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
   auto mark = [](double v) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.4g", v);
+    return std::string(buffer);
+  };
+  auto logit = [](double v, const char* format = "%.2f") {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, format, v);
     return std::string(buffer);
   };
   std::ostringstream out;
@@ -333,6 +350,7 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
         if (is.rule == engine::PanelRule::kTrimmed) out << " drop " << is.trim << "+" << is.trim;
         if (index.normalization == engine::Normalization::kJudgeZScore) out << ", judge z-score";
         if (index.normalization == engine::Normalization::kJudgeRobust) out << ", judge robust";
+        if (index.normalization == engine::Normalization::kRasch) out << ", Rasch fair mark";
       }
       out << "]";
       if (static_cast<int>(item.marks.size()) < item.expected_marks) {
@@ -344,7 +362,16 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
         out << c.judge(m.judge).id << " " << mark(m.raw);
         if (std::abs(m.adjusted - m.raw) > 1e-9) out << "→" << mark(m.adjusted);
         if (m.dropped) out << " (dropped)";
+        if (m.judge_severity) out << " (severity " << logit(*m.judge_severity, "%+.2f") << ")";
         out << "   ";
+      }
+      if (item.rasch && item.rasch->applied) {
+        const engine::ExplainedRasch& r = *item.rasch;
+        out << "\n    Rasch: ability " << logit(r.measure) << " ± " << logit(r.standard_error)
+            << " logits, item difficulty " << logit(r.item_difficulty)
+            << " → fair mark (average-severity judge) " << mark(r.fair_mark);
+      } else if (item.rasch) {
+        out << "\n    Rasch not applied (" << item.rasch->note << "): plain panel aggregate";
       }
       out << "\n    = " << score(item.score);
       if (item.weight != 1) out << " × weight " << mark(item.weight);
@@ -386,9 +413,58 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
       out << " · stage rank " << stage.stage_rank << (stage.advanced ? " · advanced" : "");
     }
     out << "\n";
+    if (stage.skating) out << SkatingText(c, *stage.skating);
   }
   if (x.time_used > 0) out << "time used " << mark(x.time_used) << " s\n";
   return out.str();
+}
+
+std::string SkatingText(const engine::Competition& c, const engine::ExplainedSkating& skating) {
+  std::ostringstream out;
+  out << "  skating system 名次法 (placings of " << skating.contestants.size() << " finalists)\n";
+  if (!skating.result) {
+    out << "  no places yet: " << skating.note << "\n";
+    return out.str();
+  }
+  std::vector<std::string> bibs;
+  for (const int contestant : skating.contestants) bibs.push_back(c.contestant(contestant).bib);
+  std::vector<std::string> dance_names;
+  for (const int item : skating.dances) dance_names.push_back(c.item(item).spec->name);
+  const engine::MultiDanceResult& result = *skating.result;
+  for (std::size_t d = 0; d < skating.dances.size(); ++d) {
+    out << "  " << dance_names[d] << " (rules 5-8, majority " << result.dances[d].majority << ")\n"
+        << RenderTextRows(engine::RenderSingleDance(skating.placings[d], result.dances[d], bibs),
+                          "    ");
+  }
+  out << "  summary (rules 9-11)\n"
+      << RenderTextRows(engine::RenderSummary(result, dance_names, bibs), "    ");
+  if (result.rule10.examined.any()) {
+    out << "  rule 10 (dances placed at or above the place in question)\n"
+        << RenderTextRows(engine::RenderBreakdown(result.rule10, result.place, bibs), "    ");
+  }
+  if (result.rule11.examined.any()) {
+    out << "  rule 11 (every mark of every dance as one dance, majority " << result.rule11_majority
+        << ")\n"
+        << RenderTextRows(engine::RenderBreakdown(result.rule11, result.place, bibs), "    ");
+  }
+  return out.str();
+}
+
+std::string SheetTable(const reports::Sheet& sheet, int precision) {
+  std::vector<std::string> header;
+  for (const reports::Column& column : sheet.columns) header.push_back(column.header);
+  TextTable table(std::move(header));
+  for (std::size_t i = 0; i < sheet.columns.size(); ++i) {
+    if (sheet.columns[i].kind != reports::Column::Kind::kText) {
+      table.SetAlignRight(static_cast<int>(i));
+    }
+  }
+  for (const std::vector<reports::Cell>& row : sheet.rows) {
+    std::vector<std::string> cells;
+    for (const reports::Cell& cell : row) cells.push_back(reports::CellText(cell, precision));
+    table.AddRow(std::move(cells));
+  }
+  return sheet.title + "\n" + table.Render();
 }
 
 }  // namespace podium::cli

@@ -195,7 +195,8 @@ engine::Normalization ReadNormalization(YamlReader& y, const YAML::Node& map,
   return y.Enum(map, "normalization", what,
                 {{"none", engine::Normalization::kNone},
                  {"judge-zscore", engine::Normalization::kJudgeZScore},
-                 {"judge-robust", engine::Normalization::kJudgeRobust}},
+                 {"judge-robust", engine::Normalization::kJudgeRobust},
+                 {"rasch", engine::Normalization::kRasch}},
                 fallback);
 }
 
@@ -391,8 +392,8 @@ engine::TradeSpec ReadTrade(YamlReader& y, const YAML::Node& node, const YAML::N
       engine::EventSpec event;
       event.source = YamlReader::Source(entry);
       if (!y.Map(entry, at + " event",
-                 {"id", "name", "name_en", "stage", "weight", "normalization", "standardize",
-                  "items"})) {
+                 {"id", "name", "name_en", "stage", "weight", "normalization", "ranking",
+                  "standardize", "items"})) {
         continue;
       }
       event.id = y.String(entry, "id", at + " event", true);
@@ -401,6 +402,11 @@ engine::TradeSpec ReadTrade(YamlReader& y, const YAML::Node& node, const YAML::N
       event.name_en = y.String(entry, "name_en", event_at, false);
       event.stage = y.String(entry, "stage", event_at, false);
       event.weight = y.Number(entry, "weight", event_at, true, 0);
+      event.ranking = y.Enum(entry, "ranking", event_at,
+                             {{"scores", engine::EventRanking::kScores},
+                              {"recalls", engine::EventRanking::kRecalls},
+                              {"skating", engine::EventRanking::kSkating}},
+                             engine::EventRanking::kScores);
       event.normalization = ReadNormalization(y, entry, event_at, engine::Normalization::kNone);
       event.standardize = ReadStandardization(y, entry["standardize"], event_at);
       const YAML::Node items = entry["items"];

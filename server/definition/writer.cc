@@ -110,6 +110,10 @@ void EmitTrade(YAML::Emitter& y, const engine::TradeSpec& trade) {
     if (!e.name_en.empty()) y << YAML::Key << "name_en" << YAML::Value << e.name_en;
     if (staged) y << YAML::Key << "stage" << YAML::Value << e.stage;
     y << YAML::Key << "weight" << YAML::Value << e.weight;
+    if (e.ranking != engine::EventRanking::kScores) {
+      y << YAML::Key << "ranking" << YAML::Value
+        << std::string(engine::EventRankingName(e.ranking));
+    }
     if (e.normalization != engine::Normalization::kNone) {
       y << YAML::Key << "normalization" << YAML::Value
         << std::string(engine::NormalizationName(e.normalization));

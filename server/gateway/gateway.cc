@@ -205,6 +205,7 @@ struct GatewayState {
     Add("ScoringService/SetLock", &Api::SetLock);
     Add("ScoringService/GetSheet", &Api::GetSheet);
     Add("ScoringService/GetReviewQueue", &Api::GetReviewQueue);
+    Add("ScoringService/GetJudgeAnalytics", &Api::GetJudgeAnalytics);
     Add("ScoringService/GetMarkHistory", &Api::GetMarkHistory);
     Add("StandingsService/GetStandings", &Api::GetStandings);
   }

@@ -129,6 +129,26 @@ StatusOr<std::string> PrintToPdf(const std::string& html, const fs::path& chromi
 
 }  // namespace
 
+std::vector<engine::JudgeItemStats> AllJudgeAnalytics(const engine::ScoringEngine& engine) {
+  std::vector<engine::JudgeItemStats> all;
+  for (int t = 0; t < engine.competition().num_trades(); ++t) {
+    const std::vector<engine::JudgeItemStats> trade = engine.JudgeAnalytics(t);
+    all.insert(all.end(), trade.begin(), trade.end());
+  }
+  return all;
+}
+
+std::vector<Sheet> EngineSheets(const engine::ScoringEngine& engine) {
+  const engine::Competition& c = engine.competition();
+  std::vector<Sheet> sheets = {JudgeAnalyticsSheet(c, AllJudgeAnalytics(engine))};
+  for (int t = 0; t < c.num_trades(); ++t) {
+    for (Sheet& sheet : SkatingSheets(c, t, engine.SkatingStages(t))) {
+      sheets.push_back(std::move(sheet));
+    }
+  }
+  return sheets;
+}
+
 StatusOr<Workbook> ResultsForExport(const ExportSource& source, bool provisional) {
   const std::string phase(server::PhaseName(source.lifecycle.phase));
   if (source.lifecycle.phase != server::Phase::kFinal && !provisional) {
@@ -138,6 +158,7 @@ StatusOr<Workbook> ResultsForExport(const ExportSource& source, bool provisional
         "(--provisional), which every page then says");
   }
   Workbook book = ResultsWorkbook(*source.standings);
+  book.sheets.insert(book.sheets.end(), source.engine_sheets.begin(), source.engine_sheets.end());
   book.phase = phase;
   book.provisional = source.lifecycle.phase != server::Phase::kFinal;
   return book;

@@ -3,6 +3,8 @@
 //   results.xlsx      every results sheet in one workbook
 //   <sheet id>.csv    one per sheet: results-<trade>, teams-<trade>, team-totals,
 //                     medal-tally, awards, nomination-<id>
+//   judges.csv        judge analytics (deviation, dropped, outliers, Rasch)
+//   skating-<trade>.csv   the skating system's tables of a placings-judged final
 //   results.json      every sheet
 //   notice.html       the public results notice; notice.pdf the same printed
 //   audit.csv, audit.xlsx   every ledger event
@@ -14,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "podium/engine/judge_analytics.h"
+#include "podium/engine/scoring_engine.h"
 #include "podium/engine/standings.h"
 #include "podium/status.h"
 #include "server/core/contest_state.h"
@@ -26,7 +30,17 @@ struct ExportSource {
   std::shared_ptr<const engine::Standings> standings;
   server::Lifecycle lifecycle;
   std::filesystem::path ledger_file;  // read (read-only) for the audit trail
+  // Sheets that need the engine, not just the standings: see EngineSheets().
+  std::vector<Sheet> engine_sheets;
 };
+
+// `engine`'s judge analytics over every trade, in trade order.
+std::vector<engine::JudgeItemStats> AllJudgeAnalytics(const engine::ScoringEngine& engine);
+
+// What ExportSource::engine_sheets holds: the judge analytics ("judges") and
+// every skating stage's tables ("skating-<trade>..."). Taken with the
+// standings, on the engine's thread.
+std::vector<Sheet> EngineSheets(const engine::ScoringEngine& engine);
 
 struct ExportOptions {
   bool provisional = false;  // allow results that are not final; every page says so

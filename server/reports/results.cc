@@ -161,6 +161,103 @@ Sheet AwardSheet(const Standings& standings) {
 
 }  // namespace
 
+Sheet JudgeAnalyticsSheet(const engine::Competition& c,
+                          const std::vector<engine::JudgeItemStats>& stats) {
+  Sheet sheet{"judges", "裁判分析", "裁判评分分析 Judge analytics", {}, {}};
+  sheet.columns = {{"trade", "工种 Trade", Kind::kText},
+                   {"item", "项目 Item", Kind::kText},
+                   {"judge", "裁判 Judge", Kind::kText},
+                   {"name", "姓名 Name", Kind::kText},
+                   {"marks", "评分数 Marks", Kind::kInteger},
+                   {"mean_deviation", "平均偏差 Mean deviation", Kind::kScore},
+                   {"mean_absolute_deviation", "平均绝对偏差 Mean |deviation|", Kind::kScore},
+                   {"dropped", "被去掉 Dropped", Kind::kInteger},
+                   {"dropped_percent", "去掉比例% Dropped %", Kind::kScore},
+                   {"spread_outliers", "超差离群 Spread outliers", Kind::kInteger},
+                   {"severity", "严厉度 Severity (logits)", Kind::kScore},
+                   {"severity_se", "标准误 S.E.", Kind::kScore},
+                   {"infit", "Infit MnSq", Kind::kScore},
+                   {"outfit", "Outfit MnSq", Kind::kScore}};
+  for (const engine::JudgeItemStats& s : stats) {
+    const engine::ItemIndex& item = c.item(s.item);
+    const engine::Judge& judge = c.judge(s.judge);
+    std::vector<Cell> row = {c.trade(item.trade).spec->name,
+                             item.spec->name,
+                             judge.id,
+                             judge.name,
+                             std::int64_t{s.marks},
+                             s.compared > 0 ? Cell(s.mean_deviation) : Cell(),
+                             s.compared > 0 ? Cell(s.mean_absolute_deviation) : Cell(),
+                             std::int64_t{s.dropped},
+                             s.dropped_share() * 100,
+                             std::int64_t{s.spread_outliers}};
+    if (s.rasch) {
+      row.insert(row.end(),
+                 {s.rasch->severity, s.rasch->standard_error, s.rasch->infit, s.rasch->outfit});
+    } else {
+      row.resize(sheet.columns.size());
+    }
+    sheet.rows.push_back(std::move(row));
+  }
+  return sheet;
+}
+
+std::vector<Sheet> SkatingSheets(const engine::Competition& c, int trade,
+                                 const std::vector<engine::ExplainedSkating>& stages) {
+  std::vector<Sheet> sheets;
+  const engine::TradeSpec& spec = *c.trade(trade).spec;
+  for (const engine::ExplainedSkating& skating : stages) {
+    const engine::StageSpec& stage = spec.stages[skating.stage];
+    Sheet sheet;
+    sheet.id = "skating-" + spec.id + (stages.size() > 1 ? "-" + stage.id : "");
+    sheet.name = "名次法 " + spec.name;
+    sheet.title = spec.name + " " + stage.name + " 名次法计算表 Skating system";
+    // Stacked tables: a title row, the table's own header row, its rows.
+    std::vector<std::pair<std::string, engine::TextTable>> tables;
+    if (!skating.result) {
+      tables.push_back({"尚无名次 No places yet", {{skating.note}}});
+    } else {
+      std::vector<std::string> bibs;
+      for (const int contestant : skating.contestants) bibs.push_back(c.contestant(contestant).bib);
+      std::vector<std::string> dances;
+      for (const int item : skating.dances) dances.push_back(c.item(item).spec->name);
+      const engine::MultiDanceResult& result = *skating.result;
+      for (std::size_t d = 0; d < dances.size(); ++d) {
+        tables.push_back({dances[d] + " (rules 5-8)",
+                          engine::RenderSingleDance(skating.placings[d], result.dances[d], bibs)});
+      }
+      tables.push_back({"总表 Summary (rules 9-11)", engine::RenderSummary(result, dances, bibs)});
+      if (result.rule10.examined.any()) {
+        tables.push_back(
+            {"规则10 Rule 10", engine::RenderBreakdown(result.rule10, result.place, bibs)});
+      }
+      if (result.rule11.examined.any()) {
+        tables.push_back(
+            {"规则11 Rule 11", engine::RenderBreakdown(result.rule11, result.place, bibs)});
+      }
+    }
+    std::size_t width = 1;
+    for (const auto& [title, rows] : tables) {
+      for (const auto& row : rows) width = std::max(width, row.size());
+    }
+    for (std::size_t i = 0; i < width; ++i) {
+      sheet.columns.push_back({"c" + std::to_string(i + 1), "", Kind::kText});
+    }
+    for (const auto& [title, rows] : tables) {
+      std::vector<Cell> title_row(width);
+      title_row[0] = title;
+      sheet.rows.push_back(std::move(title_row));
+      for (const auto& row : rows) {
+        std::vector<Cell> cells(width);
+        for (std::size_t i = 0; i < row.size(); ++i) cells[i] = row[i];
+        sheet.rows.push_back(std::move(cells));
+      }
+    }
+    sheets.push_back(std::move(sheet));
+  }
+  return sheets;
+}
+
 std::string StatusLabel(engine::ContestantStatus status) {
   switch (status) {
     case engine::ContestantStatus::kPresent:

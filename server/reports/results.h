@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "podium/engine/explain.h"
+#include "podium/engine/judge_analytics.h"
 #include "podium/engine/standings.h"
 #include "server/ledger/ledger.h"
 #include "server/reports/report.h"
@@ -21,6 +23,18 @@ namespace podium::reports {
 // lists carry every extra roster column (the fields those forms need).
 // The caller fills in the workbook's phase, provisional flag and version.
 Workbook ResultsWorkbook(const engine::Standings& standings);
+
+// Per judge and judged item ("judges"): deviation from the panel, marks
+// dropped, spread outliers, Rasch severity and fit (empty without Rasch).
+Sheet JudgeAnalyticsSheet(const engine::Competition& competition,
+                          const std::vector<engine::JudgeItemStats>& stats);
+
+// One sheet per skating stage of `trade` ("skating-<trade>" or, with several,
+// "skating-<trade>-<stage>"): each dance's placings and breakdown, the
+// summary, and the rule 10 and 11 tables where used, stacked with a title
+// row each, as the scrutineer's sheets print them.
+std::vector<Sheet> SkatingSheets(const engine::Competition& competition, int trade,
+                                 const std::vector<engine::ExplainedSkating>& stages);
 
 // Every ledger event in sequence order ("audit").
 Sheet AuditSheet(const std::vector<server::LedgerRecord>& records);

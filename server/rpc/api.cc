@@ -417,6 +417,31 @@ void Api::GetMarkHistory(const Principal& who, const v1::GetMarkHistoryRequest& 
       std::move(done));
 }
 
+void Api::GetJudgeAnalytics(const Principal& who, const v1::GetJudgeAnalyticsRequest& request,
+                            v1::JudgeAnalytics* response, Done done) {
+  Read(
+      who,
+      [trade_id = request.trade(), response](const Principal& who, const ContestState& state,
+                                             const Ledger&) -> Status {
+        if (!IsStaff(who)) {
+          return PermissionDeniedError("only the chief judge and organizers see judge analytics");
+        }
+        const engine::Competition& c = state.competition();
+        int only = -1;
+        if (!trade_id.empty()) {
+          PODIUM_ASSIGN_OR_RETURN(only, c.FindTrade(trade_id));
+        }
+        for (int t = 0; t < c.num_trades(); ++t) {
+          if (only >= 0 && t != only) continue;
+          for (const engine::JudgeItemStats& stats : state.engine().JudgeAnalytics(t)) {
+            ToProto(c, stats, response->add_judges());
+          }
+        }
+        return OkStatus();
+      },
+      std::move(done));
+}
+
 void Api::GetExportSource(const Principal& who,
                           std::function<void(StatusOr<reports::ExportSource>)> done) {
   if (!IsStaff(who)) {
@@ -424,7 +449,8 @@ void Api::GetExportSource(const Principal& who,
     return;
   }
   live_.writer().Run([done = std::move(done)](const ContestState& state, const Ledger& ledger) {
-    done(reports::ExportSource{state.engine().standings(), state.lifecycle(), ledger.file()});
+    done(reports::ExportSource{state.engine().standings(), state.lifecycle(), ledger.file(),
+                               reports::EngineSheets(state.engine())});
   });
 }
 

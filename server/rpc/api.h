@@ -86,6 +86,9 @@ class Api final {
   void GetMarkHistory(const Principal& who, const v1::GetMarkHistoryRequest& request,
                       v1::MarkHistory* response, Done done);
 
+  void GetJudgeAnalytics(const Principal& who, const v1::GetJudgeAnalyticsRequest& request,
+                         v1::JudgeAnalytics* response, Done done);
+
   // Exports (HTTP only; see server/reports/export.h): what they are made of,
   // taken between two writes. Organizers and chief judges only.
   void GetExportSource(const Principal& who,

@@ -271,6 +271,30 @@ void ToProto(const engine::Contestant& who, const engine::Competition& c, bool h
   }
 }
 
+void ToProto(const engine::Competition& competition, const engine::JudgeItemStats& stats,
+             v1::JudgeItemAnalytics* out) {
+  const engine::Judge& judge = competition.judge(stats.judge);
+  const engine::ItemIndex& item = competition.item(stats.item);
+  out->set_judge(judge.id);
+  out->set_judge_name(judge.name);
+  out->set_item(item.ref);
+  out->set_item_name(item.spec->name);
+  out->set_marks(stats.marks);
+  out->set_compared(stats.compared);
+  out->set_mean_deviation(stats.mean_deviation);
+  out->set_mean_absolute_deviation(stats.mean_absolute_deviation);
+  out->set_dropped(stats.dropped);
+  out->set_dropped_share(stats.dropped_share());
+  out->set_spread_outliers(stats.spread_outliers);
+  if (stats.rasch) {
+    v1::JudgeRaschMeasure* rasch = out->mutable_rasch();
+    rasch->set_severity(stats.rasch->severity);
+    rasch->set_standard_error(stats.rasch->standard_error);
+    rasch->set_infit(stats.rasch->infit);
+    rasch->set_outfit(stats.rasch->outfit);
+  }
+}
+
 void ToProto(const LedgerRecord& r, v1::LedgerEvent* out) {
   out->set_sequence(r.sequence);
   out->set_recorded_at_ms(r.recorded_at_ms);

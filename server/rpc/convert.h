@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "podium/engine/judge_analytics.h"
 #include "podium/engine/standings.h"
 #include "podium/status.h"
 #include "podium/v1/competition.pb.h"
@@ -46,6 +47,8 @@ void ToProto(const engine::Contestant& contestant, const engine::Competition& co
              bool hide_names, v1::Contestant* out);
 void ToProto(const Lifecycle& lifecycle, v1::Lifecycle* out);
 void ToProto(const LedgerRecord& record, v1::LedgerEvent* out);
+void ToProto(const engine::Competition& competition, const engine::JudgeItemStats& stats,
+             v1::JudgeItemAnalytics* out);
 v1::ContestantStatus ToProto(engine::ContestantStatus status);
 v1::WriteState ToProto(WriteOutcome outcome);
 

@@ -272,6 +272,11 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
                                      v1::Sheet* w) override {
     return Unary(c, api_, r, w, &Api::GetSheet);
   }
+  grpc::ServerUnaryReactor* GetJudgeAnalytics(grpc::CallbackServerContext* c,
+                                              const v1::GetJudgeAnalyticsRequest* r,
+                                              v1::JudgeAnalytics* w) override {
+    return Unary(c, api_, r, w, &Api::GetJudgeAnalytics);
+  }
   grpc::ServerUnaryReactor* GetReviewQueue(grpc::CallbackServerContext* c,
                                            const v1::GetReviewQueueRequest* r,
                                            v1::ReviewQueue* w) override {

@@ -249,6 +249,127 @@ describe('chief judge', () => {
   });
 });
 
+describe('judge analytics', () => {
+  const DAILY_CARE = 'elder-care:practical.daily-care';
+  const HUMANISTIC = 'elder-care:practical.humanistic-care';
+  // Present elder-care contestants (Y07 is absent).
+  const BIBS = ['Y01', 'Y02', 'Y03', 'Y04', 'Y05', 'Y06', 'Y08', 'Y09', 'Y10', 'Y11'];
+  // Daily care (0-40, plain mean of 5): four judges within half a point of
+  // each other, J30 six points above them on every contestant. Against the
+  // mean of the others J30 is +6.00 each time; the others are pulled down by
+  // J30 (J26 -0.875, J27 -2.125, J28 and J29 -1.5), none of them far from the rest.
+  const OFFSET = { J26: 0.5, J27: -0.5, J28: 0, J29: 0, J30: 6 };
+
+  async function submitDailyCare(server) {
+    for (const [judge, offset] of Object.entries(OFFSET)) {
+      const marks = BIBS.map((bib, i) => ({
+        idempotency_key: `analytics-${judge}-${bib}`,
+        bib,
+        item: DAILY_CARE,
+        value: 24 + (i % 5) * 2 + offset,
+        device: 'analytics-test',
+      }));
+      const { results = [] } = await server.call('ScoringService/SubmitMarks', judge, { marks });
+      assert.equal(results.length, BIBS.length);
+      for (const r of results) assert.equal(r.code ?? 0, 0, `${judge}: ${r.message}`);
+    }
+  }
+
+  // Waits until the analytics of `trade` have answered in `state`.
+  function analyticsSettled(page, trade, state) {
+    return page.waitForFunction(([tr, st]) => {
+      const box = document.querySelector('[data-testid="analytics"]');
+      return box.dataset.trade === tr && box.dataset.busy === 'false' && box.dataset.state === st;
+    }, [trade, state]);
+  }
+
+  const row = (page, item, judge) =>
+    page.locator(`[data-testid="analytics-row"][data-item="${item}"][data-judge="${judge}"]`);
+  const cell = (page, item, judge, col) => row(page, item, judge).locator(`td[data-col="${col}"]`);
+
+  test('the chief judge sees a lenient judge highlighted and Rasch severities; judges are refused',
+    async (t) => {
+      const server = await withServer(t, 'provincial-2026');
+      const chief = await open(t, server, 'CJ01', TABLET);
+      await chief.getByTestId('analytics-toggle').click();
+      await chief.getByTestId('analytics-trade').selectOption('elder-care');
+      // Nothing marked yet.
+      await analyticsSettled(chief, 'elder-care', 'empty');
+      assert.match(await chief.getByTestId('analytics-empty').textContent(), /还没有评分/);
+
+      await submitDailyCare(server);
+      const seeded = await seedMarks(server, 'scores.csv', (r) => r.item === 'humanistic-care');
+      assert.ok(seeded >= 100, `seeded ${seeded} humanistic-care marks`);
+      await chief.getByTestId('analytics-refresh').click();
+      await analyticsSettled(chief, 'elder-care', 'loaded');
+
+      // J30: 10 marks, +6.00 above the panel, highlighted as lenient (and as
+      // the spread outlier of every panel, 6.5 apart against a tolerance of 4).
+      const lenient = row(chief, DAILY_CARE, 'J30');
+      assert.equal(await lenient.getAttribute('data-marks'), '10');
+      assert.equal((await cell(chief, DAILY_CARE, 'J30', 'marks').textContent()).trim(), '10');
+      assert.equal((await cell(chief, DAILY_CARE, 'J30', 'deviation').textContent()).trim(), '+6.00');
+      assert.equal((await cell(chief, DAILY_CARE, 'J30', 'abs-deviation').textContent()).trim(), '6.00');
+      assert.equal(await lenient.getAttribute('data-attention'), 'true');
+      assert.match(await lenient.getAttribute('class'), /\battention\b/);
+      assert.deepEqual((await lenient.getAttribute('data-flags')).split(' ').sort(), ['lenient', 'spread']);
+      assert.equal(await cell(chief, DAILY_CARE, 'J30', 'deviation').getAttribute('data-flag'), 'true');
+      assert.equal((await cell(chief, DAILY_CARE, 'J30', 'spread').textContent()).trim(), '10');
+      assert.match(await lenient.locator('[data-flag="lenient"]').textContent(), /偏宽/);
+      // The rest of the panel: harsher than J30, but not highlighted for it.
+      for (const [judge, deviation] of [['J26', '-0.88'], ['J27', '-2.13'], ['J28', '-1.50'], ['J29', '-1.50']]) {
+        assert.equal((await cell(chief, DAILY_CARE, judge, 'deviation').textContent()).trim(), deviation, judge);
+        assert.equal(await row(chief, DAILY_CARE, judge).getAttribute('data-attention'), 'false', judge);
+      }
+      // The Rasch item shows each judge's severity ± S.E. as the server estimated it.
+      const item = chief.locator(`[data-testid="analytics-item"][data-item="${HUMANISTIC}"]`);
+      assert.equal(await item.getAttribute('data-rasch'), 'true');
+      const { judges } = await server.call('ScoringService/GetJudgeAnalytics', 'CJ01',
+        { trade: 'elder-care' });
+      const measured = judges.filter((j) => j.item === HUMANISTIC);
+      assert.equal(measured.length, 5);
+      assert.ok(measured.some((j) => Math.abs(j.rasch?.severity ?? 0) > 0.01), 'severities estimated');
+      for (const j of measured) {
+        const text = (await cell(chief, HUMANISTIC, j.judge, 'severity').textContent()).trim();
+        const m = /^([+-]?\d+\.\d\d) ± (\d+\.\d\d)$/.exec(text);
+        assert.ok(m, `${j.judge} severity shown as "${text}"`);
+        assert.ok(Math.abs(Number(m[1]) - (j.rasch.severity ?? 0)) <= 0.005, `${j.judge}: ${text}`);
+        assert.ok(Math.abs(Number(m[2]) - j.rasch.standard_error) <= 0.005, `${j.judge}: ${text}`);
+        const infit = Number(await cell(chief, HUMANISTIC, j.judge, 'infit').textContent());
+        assert.ok(Math.abs(infit - j.rasch.infit) <= 0.005);
+        const erratic = j.rasch.infit > 1.5 || j.rasch.outfit > 1.5;
+        const flags = await row(chief, HUMANISTIC, j.judge).getAttribute('data-flags');
+        assert.equal(flags.includes('erratic'), erratic, `${j.judge} infit/outfit ${j.rasch.infit}/${j.rasch.outfit}`);
+      }
+      await chief.getByTestId('analytics-section').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await screenshot(chief, 'chief-tablet-analytics');
+      await item.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await screenshot(chief, 'chief-tablet-analytics-rasch');
+
+      // A judge's token is refused by the server.
+      const refused = await chief.evaluate(async (token) => {
+        const response = await fetch('/api/v1/ScoringService/GetJudgeAnalytics', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ trade: 'elder-care' }),
+        });
+        return { status: response.status, body: await response.json() };
+      }, server.tokens.J30.token);
+      assert.equal(refused.status, 403);
+      assert.match(refused.body.message, /only the chief judge and organizers/);
+
+      // A refusal reaches the page with the server's own words (a trade the
+      // competition does not have).
+      await chief.getByTestId('analytics-trade').evaluate((select) => {
+        select.append(new Option('?', 'no-such-trade'));
+        select.value = 'no-such-trade';
+        select.dispatchEvent(new Event('change'));
+      });
+      await analyticsSettled(chief, 'no-such-trade', 'error');
+      assert.match(await chief.getByTestId('analytics-error').textContent(), /no-such-trade/);
+    });
+});
+
 describe('big screen', () => {
   test('reveal mode uncovers the standings from the bottom up, pausing at each award tier',
     async (t) => {

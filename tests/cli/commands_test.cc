@@ -877,6 +877,61 @@ TEST(CommandsTest, ExplainUnknownBibFails) {
   EXPECT_THAT(r.err, HasSubstr("'K999'"));
 }
 
+// --- judges -------------------------------------------------------------------------
+
+TEST(CommandsTest, JudgesListsEveryJudgeOfATradeWithRaschMeasuresWhereUsed) {
+  const Result r =
+      Podium({"judges", Sample("provincial-2026"), "--trade", "elder-care", "--format", "csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  StatusOr<definition::CsvTable> table = definition::ParseCsv(r.out, "judges.csv");
+  ASSERT_THAT(table, IsOk());
+  const int item = Column(*table, "项目 Item");
+  const int judge = Column(*table, "裁判 Judge");
+  const int marks = Column(*table, "评分数 Marks");
+  const int severity = Column(*table, "严厉度 Severity (logits)");
+  const int infit = Column(*table, "Infit MnSq");
+  // Elder care: 4 judged items x 5 judges (J26-J30); only humanistic care is
+  // under Rasch (normalization: rasch in competition.yaml).
+  ASSERT_THAT(table->rows, SizeIs(20));
+  double severity_sum = 0;
+  for (const definition::CsvRow& row : table->rows) {
+    EXPECT_THAT(row.cells[judge], ::testing::MatchesRegex("J(26|27|28|29|30)"));
+    EXPECT_NE(row.cells[marks], "0") << row.cells[judge];
+    if (row.cells[item] == "人文关怀与沟通") {
+      ASSERT_FALSE(row.cells[severity].empty()) << row.cells[judge];
+      EXPECT_FALSE(row.cells[infit].empty());
+      severity_sum += std::stod(row.cells[severity]);
+    } else {
+      EXPECT_EQ(row.cells[severity], "") << row.cells[item];
+    }
+  }
+  // Judge severities are centred on 0 (rounded to 2 decimals each).
+  EXPECT_NEAR(severity_sum, 0, 0.03);
+
+  const Result table_out = Podium({"judges", Sample("provincial-2026"), "--trade", "elder-care"});
+  ASSERT_EQ(table_out.code, 0) << table_out.err;
+  EXPECT_THAT(table_out.out, StartsWith("裁判评分分析 Judge analytics\n"));
+  EXPECT_THAT(table_out.out, HasSubstr("人文关怀与沟通"));
+}
+
+TEST(CommandsTest, JudgesRefusesAnUnknownTradeOrFormat) {
+  const Result trade = Podium({"judges", Sample("provincial-2026"), "--trade", "baker"});
+  EXPECT_EQ(trade.code, 1);
+  EXPECT_THAT(trade.err, HasSubstr("'baker'"));
+  const Result format = Podium({"judges", Sample("provincial-2026"), "--format", "pdf"});
+  EXPECT_EQ(format.code, 2);
+  EXPECT_THAT(format.err, HasSubstr("--format must be table, json or csv, not 'pdf'"));
+}
+
+TEST(CommandsTest, ExplainShowsRaschMeasuresBehindAFairMark) {
+  const Result r = Podium({"explain", Sample("provincial-2026"), "Y01"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("judgement-0-3, Rasch fair mark]"));
+  EXPECT_THAT(r.out, ContainsRegex("J26 [0-3] \\(severity [-+][0-9]\\.[0-9][0-9]\\)"));
+  EXPECT_THAT(r.out, ContainsRegex("Rasch: ability -?[0-9.]+ ± [0-9.]+ logits, item difficulty "
+                                   "-?[0-9.]+ → fair mark \\(average-severity judge\\) [0-9.]+"));
+}
+
 // --- generate -------------------------------------------------------------------
 
 TEST(CommandsTest, GeneratedCompetitionValidatesAndScores) {

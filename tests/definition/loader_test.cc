@@ -478,6 +478,25 @@ TEST_F(LoaderTest, YamlSyntaxErrorIsReportedAtItsLine) {
               ElementsAre(ProblemAt("competition.yaml", 3, HasSubstr("illegal map value"))));
 }
 
+TEST_F(LoaderTest, EventRankingAndRaschNormalizationAreRead) {
+  Write("competition.yaml",
+        Replace(std::string(kCompetitionYaml), "        weight: 30\n",
+                "        weight: 30\n        ranking: recalls\n        normalization: rasch\n"));
+  // Read, then refused by the rules (the theory items are not crosses).
+  EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument));
+  ASSERT_FALSE(problems_.empty());
+  EXPECT_THAT(problems_[0].message, HasSubstr("a recalls event's items are crosses"));
+}
+
+TEST_F(LoaderTest, UnknownEventRankingNamesTheChoices) {
+  Write("competition.yaml", Replace(std::string(kCompetitionYaml), "        weight: 30\n",
+                                    "        weight: 30\n        ranking: placings\n"));
+  EXPECT_THAT(Load(), StatusIs(StatusCode::kInvalidArgument));
+  ASSERT_FALSE(problems_.empty());
+  EXPECT_THAT(problems_[0].message, HasSubstr("placings"));
+  EXPECT_THAT(problems_[0].message, HasSubstr("scores, recalls, skating"));
+}
+
 TEST_F(LoaderTest, UnknownKeyNamesTheAllowedKeys) {
   Write("competition.yaml",
         Replace(std::string(kCompetitionYaml), "        weight: 30\n", "        wieght: 30\n"));
@@ -487,7 +506,7 @@ TEST_F(LoaderTest, UnknownKeyNamesTheAllowedKeys) {
       ElementsAre(
           ProblemAt("competition.yaml", 11,
                     "trade 'welder' event: unknown key 'wieght' (allowed: id, name, "
-                    "name_en, stage, weight, normalization, standardize, items)"),
+                    "name_en, stage, weight, normalization, ranking, standardize, items)"),
           ProblemAt("competition.yaml", 9, "trade 'welder' event 'theory': missing 'weight'")));
 }
 

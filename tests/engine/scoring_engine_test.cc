@@ -1283,6 +1283,301 @@ TEST(ScoringEngineTest, JudgeZScoreShiftsAJudgeWithEqualMarksToThePooledMean) {
   EXPECT_NEAR(s.Total("A03"), 6.27, kTolerance);  // (5.5 + 7.0411035) / 2
 }
 
+// --- Rasch (many-facet) normalization ------------------------------------------
+
+// J1 marks everyone; J2 marks A01-A04 as J1 does; J3 marks A05-A08 two points
+// below J1. A03 and A07 are equally good by the judge who saw both.
+ContestBuilder HarshPanelContest(Normalization normalization) {
+  ItemSpec form = Judged("form", 2);
+  form.step = 1;
+  form.normalization = normalization;
+  ContestBuilder b({Trade("t", {EventDef("main", 100, {form})})});
+  b.Assign("J1", "t", "main", "form")
+      .Assign("J2", "t", "main", "form", "A01", "A04")
+      .Assign("J3", "t", "main", "form", "A05", "A08");
+  for (int i = 1; i <= 8; ++i) b.Add(Numbered('A', i));
+  return b;
+}
+
+void MarkHarshPanel(Scoring& s, bool recompute_after_each = false) {
+  const int j1[8] = {6, 7, 8, 5, 6, 7, 8, 5};
+  for (int i = 0; i < 8; ++i) {
+    const std::string bib = Numbered('A', i + 1);
+    s.MustMark(bib, "t:main.form", j1[i], "J1");
+    if (recompute_after_each) s.Recompute();
+    s.MustMark(bib, "t:main.form", i < 4 ? j1[i] : j1[i] - 2, i < 4 ? "J2" : "J3");
+    if (recompute_after_each) s.Recompute();
+  }
+}
+
+TEST(ScoringEngineTest, RaschFairMarksUndoAHarshJudge) {
+  Scoring plain(HarshPanelContest(Normalization::kNone).Build());
+  ASSERT_TRUE(plain.ready());
+  MarkHarshPanel(plain);
+  plain.Recompute();
+  EXPECT_NEAR(plain.Total("A03") - plain.Total("A07"), 1.0, kTolerance);
+  EXPECT_LT(plain.Rank("A03"), plain.Rank("A07"));
+
+  Scoring s(HarshPanelContest(Normalization::kRasch).Build());
+  ASSERT_TRUE(s.ready());
+  MarkHarshPanel(s);
+  s.Recompute();
+  // Equal by J1, and J3's marks are read against J3's severity: the 1-point
+  // gap nearly closes (not fully: 16 marks say little, and the prior keeps
+  // J3's perfectly consistent severity finite).
+  EXPECT_NEAR(s.Total("A03"), s.Total("A07"), 0.2);
+  EXPECT_NEAR(s.Total("A01"), s.Total("A05"), 0.2);
+  const Explanation x = s.engine().Explain(s.Bib("A07"));
+  const ExplainedItem& item = x.events[0].items[0];
+  ASSERT_TRUE(item.rasch.has_value());
+  EXPECT_TRUE(item.rasch->applied) << item.rasch->note;
+  EXPECT_NEAR(item.score, item.rasch->fair_mark, kTolerance);
+  ASSERT_EQ(item.marks.size(), 2u);
+  ASSERT_TRUE(item.marks[0].judge_severity && item.marks[1].judge_severity);
+  const double j1 = *item.marks[0].judge_severity, j3 = *item.marks[1].judge_severity;
+  EXPECT_GT(j3, j1 + 1.0) << "J3 should be estimated as the harsher judge";
+  EXPECT_GT(item.rasch->standard_error, 0);
+  // The ranking follows the fair marks: A03 and A07 above A02 and A06.
+  EXPECT_LT(s.Rank("A07"), s.Rank("A02"));
+  EXPECT_LT(s.Rank("A07"), s.Rank("A06"));
+}
+
+TEST(ScoringEngineTest, RaschWithTooFewMarksKeepsThePanelMeanAndSaysWhy) {
+  Scoring s(HarshPanelContest(Normalization::kRasch).Build());
+  ASSERT_TRUE(s.ready());
+  s.MustMark("A01", "t:main.form", 6, "J1");
+  s.MustMark("A01", "t:main.form", 6, "J2");
+  s.Recompute();
+  EXPECT_NEAR(s.Total("A01"), 6, kTolerance);
+  const Explanation x = s.engine().Explain(s.Bib("A01"));
+  ASSERT_TRUE(x.events[0].items[0].rasch.has_value());
+  EXPECT_FALSE(x.events[0].items[0].rasch->applied);
+  EXPECT_THAT(x.events[0].items[0].rasch->note, HasSubstr("fewer than two different marks"));
+}
+
+TEST(ScoringEngineTest, RaschLiveUpdatesAgreeWithOneRecomputeOfTheSameMarks) {
+  Scoring live(HarshPanelContest(Normalization::kRasch).Build());
+  Scoring replay(HarshPanelContest(Normalization::kRasch).Build());
+  ASSERT_TRUE(live.ready() && replay.ready());
+  MarkHarshPanel(live, /*recompute_after_each=*/true);
+  ASSERT_THAT(live.Correct("A06", "t:main.form", 6, "J3"), IsOk());
+  live.Recompute();
+  MarkHarshPanel(replay);
+  ASSERT_THAT(replay.Correct("A06", "t:main.form", 6, "J3"), IsOk());
+  replay.Recompute();
+  EXPECT_EQ(RowsOf(live.standings()), RowsOf(replay.standings()));
+  EXPECT_EQ(EventScoresOf(live.standings()), EventScoresOf(replay.standings()));
+  for (int i = 1; i <= 8; ++i) {
+    const std::string bib = Numbered('A', i);
+    EXPECT_NEAR(live.engine().Explain(live.Bib(bib)).stages[0].total,
+                replay.engine().Explain(replay.Bib(bib)).stages[0].total, 1e-9)
+        << bib;
+  }
+}
+
+// --- Judge analytics ------------------------------------------------------------
+
+TEST(ScoringEngineTest, JudgeAnalyticsShowALenientJudgeDroppedAndFlagged) {
+  // Five judges, drop 1 + 1, tolerance 3: J5 marks 4 above the others.
+  ItemSpec form = Judged("form", 5, PanelRule::kTrimmed);
+  form.tolerance = 3;
+  ContestBuilder b({Trade("t", {EventDef("main", 100, {form})})});
+  for (const char* judge : {"J1", "J2", "J3", "J4", "J5"}) b.Assign(judge, "t", "main", "form");
+  for (const char* bib : {"A01", "A02", "A03", "A04"}) b.Add(bib);
+  Scoring s(b.Build());
+  ASSERT_TRUE(s.ready());
+  const double base[4] = {5, 6, 4, 5};
+  for (int i = 0; i < 4; ++i) {
+    const std::string bib = Numbered('A', i + 1);
+    s.MustMark(bib, "t:main.form", base[i], "J1");
+    s.MustMark(bib, "t:main.form", base[i] + 0.5, "J2");
+    s.MustMark(bib, "t:main.form", base[i], "J3");
+    s.MustMark(bib, "t:main.form", base[i] - 0.5, "J4");
+    if (i < 3) s.MustMark(bib, "t:main.form", base[i] + 4, "J5");  // A04 not yet
+  }
+  s.Recompute();
+  const std::vector<JudgeItemStats> stats = s.engine().JudgeAnalytics(0);
+  ASSERT_EQ(stats.size(), 5u);
+  const JudgeItemStats& j5 = stats[4];
+  EXPECT_EQ(j5.judge, s.Judge("J5"));
+  EXPECT_EQ(j5.item, s.Item("t:main.form"));
+  EXPECT_EQ(j5.marks, 3);
+  EXPECT_EQ(j5.compared, 3);
+  // Others average base (5 + 5.5 + 5 + 4.5) / 4 = base: J5 is 4 above.
+  EXPECT_NEAR(j5.mean_deviation, 4, kTolerance);
+  EXPECT_NEAR(j5.mean_absolute_deviation, 4, kTolerance);
+  EXPECT_EQ(j5.dropped, 3);  // always the top mark
+  EXPECT_NEAR(j5.dropped_share(), 1, kTolerance);
+  EXPECT_EQ(j5.spread_outliers, 3);  // spread 4.5 > 3 on every full panel
+  EXPECT_FALSE(j5.rasch.has_value());
+  const JudgeItemStats& j1 = stats[0];
+  EXPECT_EQ(j1.marks, 4);
+  EXPECT_EQ(j1.spread_outliers, 0);
+  // J1 against the others: A01-A03 (5.5 + 5 + 4.5 + 9) / 4 = base + 1;
+  // A04 (5.5 + 5 + 4.5) / 3 = base.  Mean deviation -3/4.
+  EXPECT_NEAR(j1.mean_deviation, -0.75, kTolerance);
+  EXPECT_EQ(stats[3].dropped, 4);  // J4 is always the lowest
+}
+
+TEST(ScoringEngineTest, JudgeAnalyticsCarryRaschSeverityAndFit) {
+  Scoring s(HarshPanelContest(Normalization::kRasch).Build());
+  ASSERT_TRUE(s.ready());
+  MarkHarshPanel(s);
+  s.Recompute();
+  const std::vector<JudgeItemStats> stats = s.engine().JudgeAnalytics(0);
+  ASSERT_EQ(stats.size(), 3u);
+  for (const JudgeItemStats& judge : stats) {
+    ASSERT_TRUE(judge.rasch.has_value()) << judge.judge;
+    EXPECT_GT(judge.rasch->standard_error, 0);
+    EXPECT_GT(judge.rasch->infit, 0);
+  }
+  EXPECT_EQ(stats[2].judge, s.Judge("J3"));
+  EXPECT_GT(stats[2].rasch->severity, stats[0].rasch->severity + 1);
+  EXPECT_NEAR(stats[2].mean_deviation, -2, kTolerance);
+}
+
+// --- Skating system and recalls ---------------------------------------------------
+
+ItemSpec Dance(std::string id, int judges, int most_finalists) {
+  ItemSpec dance = Judged(std::move(id), judges, PanelRule::kMean, most_finalists);
+  dance.step = 1;
+  return dance;
+}
+
+// Preliminary by crosses (advance 4), then a final of two dances placed by
+// three judges under the skating system.
+ContestBuilder DanceSportContest() {
+  ItemSpec cross = Judged("cross", 3, PanelRule::kMean, 1);
+  cross.step = 1;
+  EventSpec preliminary = EventDef("round1", 100, {cross}, "preliminary");
+  preliminary.ranking = EventRanking::kRecalls;
+  EventSpec final_event =
+      EventDef("final", 100, {Dance("waltz", 3, 6), Dance("tango", 3, 6)}, "final");
+  final_event.ranking = EventRanking::kSkating;
+  TradeSpec trade = Trade("std", {preliminary, final_event});
+  trade.stages[0].id = "final";
+  StageSpec round1;
+  round1.id = "preliminary";
+  round1.name = "预赛";
+  round1.advance = 4;
+  trade.stages.insert(trade.stages.begin(), round1);
+  trade.awards = {ByCount("gold", 1), ByCount("silver", 1)};
+  ContestBuilder b({trade});
+  for (const char* judge : {"J1", "J2", "J3"}) b.Assign(judge, "std");
+  for (const char* bib : {"D01", "D02", "D03", "D04", "D05"}) b.Add(bib);
+  return b;
+}
+
+void MarkRecalls(Scoring& s) {
+  // Crosses: D01 3, D02 3, D03 2, D04 2, D05 0 -> D01-D04 go on.
+  const int crosses[5][3] = {{1, 1, 1}, {1, 1, 1}, {1, 1, 0}, {0, 1, 1}, {0, 0, 0}};
+  for (int c = 0; c < 5; ++c) {
+    for (int j = 0; j < 3; ++j) {
+      s.MustMark(Numbered('D', c + 1), "std:round1.cross", crosses[c][j],
+                 "J" + std::to_string(j + 1));
+    }
+  }
+}
+
+// placings[dance][judge][contestant D01..D04].
+void MarkPlacings(Scoring& s, const int placings[2][3][4]) {
+  const char* dances[2] = {"std:final.waltz", "std:final.tango"};
+  for (int d = 0; d < 2; ++d) {
+    for (int j = 0; j < 3; ++j) {
+      for (int c = 0; c < 4; ++c) {
+        s.MustMark(Numbered('D', c + 1), dances[d], placings[d][j][c], "J" + std::to_string(j + 1));
+      }
+    }
+  }
+}
+
+TEST(ScoringEngineTest, RecallsCountCrossesAndAdvanceTheTopN) {
+  Scoring s(DanceSportContest().Build());
+  ASSERT_TRUE(s.ready());
+  MarkRecalls(s);
+  s.Recompute();
+  EXPECT_EQ(s.EventScore("D01", 0), 3);
+  EXPECT_EQ(s.EventScore("D03", 0), 2);
+  EXPECT_EQ(s.EventScore("D05", 0), 0);
+  const Explanation x = s.engine().Explain(s.Bib("D04"));
+  ASSERT_EQ(x.stages.size(), 2u);
+  EXPECT_TRUE(x.stages[0].advanced);
+  EXPECT_EQ(x.stages[0].stage_rank, 3);  // tied with D03 on 2 crosses
+  EXPECT_EQ(s.engine().Explain(s.Bib("D05")).stages.size(), 1u);
+  // The final has no placings yet: the finalists wait, unplaced.
+  ASSERT_TRUE(x.stages[1].skating.has_value());
+  EXPECT_FALSE(x.stages[1].skating->result.has_value());
+  EXPECT_THAT(x.stages[1].skating->note, HasSubstr("waiting for placings: judge J1"));
+}
+
+TEST(ScoringEngineTest, SkatingFinalRanksByPlacesAndSharesAnUnbreakableTie) {
+  Scoring s(DanceSportContest().Build());
+  ASSERT_TRUE(s.ready());
+  MarkRecalls(s);
+  // Waltz: D01 1st (two firsts), D02 2nd, D03 3rd, D04 4th. Tango: D02 1st,
+  // D01 2nd, D03 3rd (two 3rd-or-better), D04 4th. Rule 9: D01 and D02 both
+  // sum 3. Rule 10: each won 1st once, sums 1 and 1. Rule 11 (6 marks each,
+  // majority 4): 1st places 3 and 3; 1st-2nd 6 and 6 with sums 9 and 9; no
+  // column separates them, so they share 1st and 2nd: place 1.5 each.
+  const int placings[2][3][4] = {{{1, 2, 3, 4}, {1, 2, 3, 4}, {2, 1, 3, 4}},
+                                 {{2, 1, 3, 4}, {2, 1, 4, 3}, {1, 2, 3, 4}}};
+  MarkPlacings(s, placings);
+  s.Recompute();
+  EXPECT_EQ(s.Total("D01"), 1.5);
+  EXPECT_EQ(s.Total("D02"), 1.5);
+  EXPECT_EQ(s.Total("D03"), 3);
+  EXPECT_EQ(s.Total("D04"), 4);
+  EXPECT_EQ(s.Ranks({"D01", "D02", "D03", "D04", "D05"}), (std::vector<int>{1, 1, 3, 4, 5}));
+  EXPECT_EQ(s.Awards({"D01", "D02", "D03"}), (std::vector<std::string>{"gold", "gold", ""}));
+  const Explanation x = s.engine().Explain(s.Bib("D01"));
+  ASSERT_TRUE(x.stages[1].skating.has_value());
+  const ExplainedSkating& skating = *x.stages[1].skating;
+  ASSERT_TRUE(skating.result.has_value()) << skating.note;
+  EXPECT_EQ(skating.contestants.size(), 4u);
+  EXPECT_EQ(skating.result->rule[0], 11);
+  EXPECT_EQ(skating.result->dances[0].place, (std::vector<double>{1, 2, 3, 4}));
+  EXPECT_EQ(skating.result->dances[1].place, (std::vector<double>{2, 1, 3, 4}));
+  EXPECT_EQ(s.engine().SkatingStages(0).size(), 1u);
+
+  // J1 corrects the waltz, swapping D01 and D02: D02 now has two firsts in
+  // the waltz too, wins both dances and sums 2.
+  ASSERT_THAT(s.Correct("D02", "std:final.waltz", 1, "J1"), IsOk());
+  ASSERT_THAT(s.Correct("D01", "std:final.waltz", 2, "J1"), IsOk());
+  s.Recompute();
+  EXPECT_EQ(s.Leaderboard(), (std::vector<std::string>{"D02", "D01", "D03", "D04", "D05"}));
+  EXPECT_EQ(s.Total("D02"), 1);
+}
+
+TEST(ScoringEngineTest, SkatingWithADuplicatePlacingWaitsAndSaysWhy) {
+  Scoring s(DanceSportContest().Build());
+  ASSERT_TRUE(s.ready());
+  MarkRecalls(s);
+  // J2 places D03 and D04 both 3rd in the tango.
+  const int placings[2][3][4] = {{{1, 2, 3, 4}, {1, 2, 3, 4}, {2, 1, 3, 4}},
+                                 {{2, 1, 3, 4}, {2, 1, 3, 3}, {1, 2, 3, 4}}};
+  MarkPlacings(s, placings);
+  s.Recompute();
+  EXPECT_EQ(s.Total("D01"), 0);
+  const Explanation x = s.engine().Explain(s.Bib("D01"));
+  ASSERT_TRUE(x.stages[1].skating.has_value());
+  EXPECT_FALSE(x.stages[1].skating->result.has_value());
+  EXPECT_THAT(x.stages[1].skating->note, HasSubstr("judge 2"));
+  EXPECT_THAT(x.stages[1].skating->note, HasSubstr("3 appears twice"));
+}
+
+TEST(ScoringEngineTest, SkatingEventsMustBeAloneInTheirStageWithPlacingItems) {
+  ContestBuilder b = DanceSportContest();
+  b.trade().events[1].items[0].step = 0.5;
+  b.trade().events.push_back(EventDef("extra", 10, {Judged("style", 3)}, "final"));
+  std::vector<Problem> problems;
+  EXPECT_THAT(Competition::Create(b.spec(), b.roster(), &problems),
+              StatusIs(StatusCode::kInvalidArgument));
+  std::string all;
+  for (const Problem& p : problems) all += p.message + "\n";
+  EXPECT_THAT(all, HasSubstr("a skating event's items are dances judged by placings"));
+  EXPECT_THAT(all, HasSubstr("a skating event decides its stage alone"));
+}
+
 // An event with `score` (max 100) standardized to centre 100, spread 10.
 ContestBuilder StandardizedContest(Estimator estimator) {
   ContestBuilder b({ScoreTrade()});

@@ -121,6 +121,37 @@ TEST_F(SampleReportTest, ResultSheetsComeInAFixedOrderWithValidTabNames) {
   EXPECT_THAT(ids, testing::Contains("awards"));
 }
 
+TEST_F(SampleReportTest, EngineSheetsAddJudgeAnalyticsToTheExport) {
+  ASSERT_NO_FATAL_FAILURE(Load("provincial-2026"));
+  ExportSource source = Source(server::Phase::kFinal);
+  source.engine_sheets = EngineSheets(*engine_);
+  auto book = ResultsForExport(source, false);
+  ASSERT_THAT(book, IsOk());
+  const Sheet& judges = Find(*book, "judges");
+  EXPECT_EQ(judges.name, "裁判分析");
+  // Every judged item of every trade, one row per panel seat.
+  std::size_t seats = 0;
+  const engine::Competition& c = *standings().competition;
+  for (int i = 0; i < c.num_items(); ++i) {
+    if (c.item(i).spec->marking == engine::Marking::kJudgement) seats += c.item(i).panel.size();
+  }
+  EXPECT_EQ(judges.rows.size(), seats);
+  int with_severity = 0;
+  const std::size_t severity = 10;
+  ASSERT_EQ(judges.columns[severity].id, "severity");
+  for (const auto& row : judges.rows) {
+    ASSERT_EQ(row.size(), judges.columns.size());
+    with_severity += std::holds_alternative<double>(row[severity]);
+  }
+  EXPECT_EQ(with_severity, 5);  // the five judges of elder care's Rasch item
+  auto csv = ExportFileNames(*book, {"csv"});
+  ASSERT_THAT(csv, IsOk());
+  EXPECT_THAT(*csv, testing::Contains("judges.csv"));
+  auto file = ExportFile("judges.csv", *book, source, {});
+  ASSERT_THAT(file, IsOk());
+  EXPECT_THAT(file->bytes, HasSubstr("严厉度 Severity (logits)"));
+}
+
 TEST_F(SampleReportTest, TheAwardListHasEveryAwardHolderAndNoOneElse) {
   ASSERT_NO_FATAL_FAILURE(Load("mine-rescue-2026"));
   const Workbook book = ResultsWorkbook(standings());

@@ -597,6 +597,13 @@ class ServerTest : public ::testing::Test {
     return Call(*scoring_, &v1::ScoringService::Stub::GetReviewQueue, who, request, queue);
   }
 
+  grpc::Status GetJudgeAnalytics(const std::string& who, v1::JudgeAnalytics* analytics,
+                                 const std::string& trade = "") {
+    v1::GetJudgeAnalyticsRequest request;
+    request.set_trade(trade);
+    return Call(*scoring_, &v1::ScoringService::Stub::GetJudgeAnalytics, who, request, analytics);
+  }
+
   grpc::Status GetHistory(const std::string& who, const std::string& bib, const std::string& item,
                           const std::string& judge, v1::MarkHistory* history) {
     v1::GetMarkHistoryRequest request;
@@ -1130,6 +1137,43 @@ TEST_F(ServerTest, ReviewQueueListsPanelsThatDisagreeBeyondTolerance) {
   ASSERT_THAT(GetReviewQueue("CJ01", &after), GrpcOk());
   EXPECT_THAT(after.panels(), SizeIs(0));
   EXPECT_FALSE(RowOf(Standings(), "K010").flagged());
+}
+
+TEST_F(ServerTest, JudgeAnalyticsShowWhichJudgeMarksAwayFromThePanel) {
+  // P05 marks 4 above the others on two panels: dropped as the top mark, and
+  // the furthest from the median on the panel beyond tolerance.
+  for (const char* bib : {"K010", "K011"}) {
+    for (int j = 1; j <= 5; ++j) {
+      const std::string judge = "P0" + std::to_string(j);
+      ASSERT_THAT(Mark(judge, std::string(bib) + judge, bib, kBench, j == 5 ? 14 : 10).status,
+                  GrpcOk());
+    }
+  }
+  v1::JudgeAnalytics analytics;
+  ASSERT_THAT(GetJudgeAnalytics("CJ01", &analytics, "mine-rescue"), GrpcOk());
+  const v1::JudgeItemAnalytics* p05 = nullptr;
+  const v1::JudgeItemAnalytics* p01 = nullptr;
+  for (const v1::JudgeItemAnalytics& row : analytics.judges()) {
+    if (row.item() != kBench) continue;
+    if (row.judge() == "P05") p05 = &row;
+    if (row.judge() == "P01") p01 = &row;
+  }
+  ASSERT_NE(p05, nullptr);
+  ASSERT_NE(p01, nullptr);
+  EXPECT_EQ(p05->marks(), 2);
+  EXPECT_EQ(p05->compared(), 2);
+  EXPECT_DOUBLE_EQ(p05->mean_deviation(), 4);
+  EXPECT_EQ(p05->dropped(), 2);
+  EXPECT_DOUBLE_EQ(p05->dropped_share(), 1);
+  EXPECT_EQ(p05->spread_outliers(), 2);
+  EXPECT_FALSE(p05->has_rasch());  // the bench item is not under Rasch
+  EXPECT_FALSE(p05->judge_name().empty());
+  EXPECT_DOUBLE_EQ(p01->mean_deviation(), -1);  // 10 against (10 + 10 + 10 + 14) / 4
+  v1::JudgeAnalytics same;
+  ASSERT_THAT(GetJudgeAnalytics("organizer-1", &same), GrpcOk());
+  EXPECT_GE(same.judges_size(), analytics.judges_size());
+  EXPECT_THAT(GetJudgeAnalytics("CJ01", &same, "welder"),
+              GrpcIs(grpc::StatusCode::NOT_FOUND, HasSubstr("'welder'")));
 }
 
 TEST_F(ServerTest, GetCompetitionDescribesTheDefinitionToEveryRole) {
@@ -2025,6 +2069,10 @@ grpc::Status ReviewQueue(ServerTest& t, const std::string& who) {
   v1::ReviewQueue queue;
   return t.GetReviewQueue(who, &queue);
 }
+grpc::Status JudgeAnalytics(ServerTest& t, const std::string& who) {
+  v1::JudgeAnalytics analytics;
+  return t.GetJudgeAnalytics(who, &analytics);
+}
 grpc::Status MarkHistory(ServerTest& t, const std::string& who) {
   v1::MarkHistory history;
   return t.GetHistory(who, "K001", kBench, "", &history);
@@ -2078,6 +2126,7 @@ const Refusal kRefusals[] = {
      ReleaseResults},
     {"NoToken_GetSheet", kNoToken, kUnauthenticated, "no token", SheetOfP02},
     {"NoToken_GetReviewQueue", kNoToken, kUnauthenticated, "no token", ReviewQueue},
+    {"NoToken_GetJudgeAnalytics", kNoToken, kUnauthenticated, "no token", JudgeAnalytics},
     {"UnknownToken_GetMarkHistory", kUnknownToken, kUnauthenticated, "unknown token", MarkHistory},
     {"NoToken_GetCompetition", kNoToken, kUnauthenticated, "no token", Competition},
     {"UnknownToken_ListContestants", kUnknownToken, kUnauthenticated, "unknown token", Contestants},
@@ -2098,6 +2147,7 @@ const Refusal kRefusals[] = {
     {"Display_ReleaseResults", "display-1", kDenied, "display can only read", ReleaseResults},
     {"Display_GetSheet", "display-1", kDenied, "own sheet", SheetOfP02},
     {"Display_GetReviewQueue", "display-1", kDenied, "review queue", ReviewQueue},
+    {"Display_GetJudgeAnalytics", "display-1", kDenied, "judge analytics", JudgeAnalytics},
     {"Display_GetMarkHistory", "display-1", kDenied, "mark histories", MarkHistory},
     // Judges mark their own items and bibs, and read no standings.
     {"Judge_SubmitMarkForAnotherJudge", "P01", kDenied, "for judge 'P02'", SubmitMarkP02},
@@ -2120,6 +2170,7 @@ const Refusal kRefusals[] = {
     {"Judge_WatchStandings", "M01", kDenied, "judges do not see standings", WatchCall},
     {"Judge_GetSheetOfAnotherJudge", "P01", kDenied, "own sheet", SheetOfP02},
     {"Judge_GetReviewQueue", "P01", kDenied, "review queue", ReviewQueue},
+    {"Judge_GetJudgeAnalytics", "P01", kDenied, "judge analytics", JudgeAnalytics},
     {"Judge_GetMarkHistory", "P01", kDenied, "mark histories", MarkHistory},
     // Organizers administer; they enter no marks and lock nothing.
     {"Organizer_SubmitMark", "organizer-1", kDenied, "cannot enter marks", SubmitMarkP02},

@@ -1,5 +1,5 @@
 // The chief judge page (/chief): review queue, corrections and voids with a
-// reason, locks, mark history, phase and results release.
+// reason, locks, mark history, judge analytics, phase and results release.
 
 import { Api, tokenFrom } from './api.js';
 import { t, initLang, setLang, lang, applyI18n } from './i18n.js';
@@ -8,9 +8,13 @@ import {
   splitRef, $, h, deferred,
 } from './util.js';
 import { MemoryStorage } from './queue.js';
+import {
+  THRESHOLDS, normalizeAnalytics, analyzeJudges, formatSigned, formatShare,
+} from './analytics.js';
 
 const TOKEN_KEY = 'podium.chief.token';
 const REVIEW_REFRESH_MS = 10000;
+const ANALYTICS_REFRESH_MS = 30000;
 
 const storage = safeLocalStorage() || new MemoryStorage();
 const hash = parseHash(location.hash);
@@ -31,6 +35,15 @@ const S = {
   review: { panels: [], conflicts: [] },
   reviewAt: 0,
   history: null,        // { query, events }
+  analytics: {
+    open: false,
+    state: 'idle',      // idle | loading | loaded | empty | error
+    trade: null,        // the trade of the last answer ('' all)
+    groups: [],         // analyzeJudges(): [{ item, itemName, rows, marks, rasch, attention }]
+    error: null,        // { status, message }
+    at: 0,
+    seq: 0,
+  },
   lastResult: null,
   busy: 0,
 };
@@ -233,6 +246,7 @@ async function loadCompetition() {
           locked: !!item.locked,
           max: Number(item.max ?? 0),
           step: Number(item.step ?? 0),
+          rule: item.rule || '',
         });
       }
     }
@@ -503,13 +517,24 @@ function renderReview() {
   }
 }
 
+function tradeOptions() {
+  const trades = (S.competition && S.competition.trades) || [];
+  return [h('option', { value: '' }, t('chief.allTrades')),
+    ...trades.map((tr) => h('option', { value: tr.id }, tr.name || tr.id))];
+}
+
 function renderTradeFilter() {
   const select = $('#review-trade');
   const keep = select.value;
-  const trades = (S.competition && S.competition.trades) || [];
-  select.replaceChildren(h('option', { value: '' }, t('chief.allTrades')),
-    ...trades.map((tr) => h('option', { value: tr.id }, tr.name || tr.id)));
+  select.replaceChildren(...tradeOptions());
   select.value = keep;
+  // Judge analytics: one trade at a time by default (the first), all on request.
+  const trades = (S.competition && S.competition.trades) || [];
+  const analytics = $('#analytics-trade');
+  const had = analytics.options.length > 0;
+  const keepAnalytics = analytics.value;
+  analytics.replaceChildren(...tradeOptions());
+  analytics.value = had ? keepAnalytics : (trades.length > 1 ? trades[0].id : '');
 }
 
 // --- mark actions ---------------------------------------------------------------------------------
@@ -630,6 +655,190 @@ async function showHistory(bib, item, judge, scroll = false) {
   box.replaceChildren(h('table', { class: 'grid' }, h('thead', {}, head), h('tbody', {}, rows)));
 }
 
+
+// --- judge analytics -------------------------------------------------------------------------------
+
+function itemMeta() {
+  return new Map(S.items.map((i) => [i.ref, { max: i.max, step: i.step, rule: i.rule }]));
+}
+
+async function refreshAnalytics() {
+  const A = S.analytics;
+  const trade = $('#analytics-trade').value;
+  const seq = ++A.seq;
+  // A refresh keeps what is shown until the answer comes.
+  if (!(A.state === 'loaded' || A.state === 'empty') || A.trade !== trade) {
+    A.state = 'loading';
+    renderAnalytics();
+  }
+  $('#analytics').dataset.busy = 'true';
+  try {
+    const answer = await api.call('ScoringService', 'GetJudgeAnalytics', trade ? { trade } : {});
+    if (seq !== A.seq) return;  // a later request (another trade) answers instead
+    A.groups = analyzeJudges(normalizeAnalytics(answer), itemMeta());
+    A.state = A.groups.some((g) => g.marks > 0) ? 'loaded' : 'empty';
+    A.error = null;
+  } catch (e) {
+    if (seq !== A.seq) return;
+    if (e.unauthenticated) showLogin(t('login.refused', { message: e.message }));
+    A.state = 'error';
+    A.groups = [];
+    A.error = { status: e.status, message: e.message };
+  }
+  A.trade = trade;
+  A.at = Date.now();
+  renderAnalytics();
+  $('#analytics').dataset.busy = 'false';
+}
+
+function setAnalyticsOpen(open) {
+  S.analytics.open = open;
+  const toggle = $('#analytics-toggle');
+  toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+  toggle.dataset.i18n = open ? 'chief.analyticsHide' : 'chief.analyticsShow';
+  toggle.textContent = t(toggle.dataset.i18n);
+  $('#analytics-section').dataset.open = open ? 'true' : 'false';
+  for (const id of ['#analytics-body', '#analytics-trade', '#analytics-refresh', '#analytics-updated']) {
+    $(id).hidden = !open;
+  }
+  if (open) refreshAnalytics();
+}
+
+const FLAG_COLUMNS = ['deviation', 'dropped', 'spread', 'infit', 'outfit'];
+
+function flagged(row, column) {
+  return row.flags.some((f) => f.column === column);
+}
+
+function fixed(v, digits = 2) {
+  return Number(v).toFixed(digits);
+}
+
+function analyticsCell(row, column, content, extra = {}) {
+  const hot = FLAG_COLUMNS.includes(column) && flagged(row, column);
+  return h('td', {
+    class: `num${hot ? ' flag' : ''}`,
+    dataset: { col: column, ...(hot ? { flag: 'true' } : {}) },
+    ...extra,
+  }, content);
+}
+
+function analyticsRow(row, rasch) {
+  const none = row.marks === 0;
+  const dash = '—';
+  const cells = [
+    h('td', { class: 'judge-cell', dataset: { col: 'judge' } },
+      h('strong', { class: 'mono' }, row.judge), ' ', row.judgeName),
+    analyticsCell(row, 'marks', String(row.marks), {
+      title: t('chief.aMarksCompared', { compared: row.compared }),
+    }),
+    analyticsCell(row, 'deviation', none || !row.compared ? dash : formatSigned(row.meanDeviation)),
+    analyticsCell(row, 'abs-deviation', none || !row.compared ? dash : fixed(row.meanAbsoluteDeviation)),
+    analyticsCell(row, 'dropped', none ? dash : `${row.dropped} · ${formatShare(row.droppedShare)}`),
+    analyticsCell(row, 'spread', none ? dash : String(row.spreadOutliers)),
+  ];
+  if (rasch) {
+    const r = row.rasch;
+    cells.push(
+      analyticsCell(row, 'severity', r && !none ? `${formatSigned(r.severity)} ± ${fixed(r.standardError)}` : dash),
+      analyticsCell(row, 'infit', r && !none ? fixed(r.infit) : dash),
+      analyticsCell(row, 'outfit', r && !none ? fixed(r.outfit) : dash));
+  }
+  const kinds = [...new Set(row.flags.map((f) => f.kind))];
+  cells.push(h('td', { class: 'flags', dataset: { col: 'attention' } },
+    kinds.map((k) => h('span', { class: `flag-chip flag-${k}`, dataset: { flag: k } }, t(`flag.${k}`)))));
+  return h('tr', {
+    class: row.attention ? 'attention' : '',
+    dataset: {
+      testid: 'analytics-row',
+      judge: row.judge,
+      item: row.item,
+      marks: String(row.marks),
+      attention: row.attention ? 'true' : 'false',
+      flags: kinds.join(' '),
+    },
+  }, cells);
+}
+
+function localItemName(group) {
+  const item = S.items.find((i) => i.ref === group.item);
+  return (lang() === 'en' && item && item.nameEn) || group.itemName;
+}
+
+function analyticsTable(group) {
+  const heads = [
+    ['aJudge', 'judge', ''], ['aMarks', 'marks', 'num'], ['aDeviation', 'deviation', 'num'],
+    ['aAbsDeviation', 'abs-deviation', 'num'], ['aDropped', 'dropped', 'num'], ['aSpread', 'spread', 'num'],
+    ...(group.rasch ? [['aSeverity', 'severity', 'num'], ['aInfit', 'infit', 'num'], ['aOutfit', 'outfit', 'num']] : []),
+    ['aAttention', 'attention', ''],
+  ];
+  const title = h('h3', {},
+    localItemName(group), ' ', h('span', { class: 'muted mono' }, group.item),
+    group.attention ? h('span', { class: 'flag-chip flag-count' },
+      t(group.attention === 1 ? 'chief.analyticsItemAttention1' : 'chief.analyticsItemAttention', { n: group.attention })) : null);
+  const dataset = {
+    testid: 'analytics-item', item: group.item, attention: String(group.attention),
+    rasch: group.rasch ? 'true' : 'false', marks: String(group.marks),
+  };
+  if (group.marks === 0) {
+    return h('div', { class: 'analytics-item', dataset }, title,
+      h('p', { class: 'muted analytics-item-empty' }, t('chief.analyticsItemEmpty')));
+  }
+  return h('div', { class: 'analytics-item', dataset }, title,
+    h('div', { class: 'table-scroll' },
+      h('table', { class: 'grid analytics-table' },
+        h('thead', {}, h('tr', {}, heads.map(([k, col, cls]) => h('th', { class: cls || null, dataset: { col } },
+          k === 'aSeverity' ? [h('span', {}, t('chief.aSeverity')), h('span', {}, t('chief.aSeveritySe'))] : t(`chief.${k}`))))),
+        h('tbody', {}, group.rows.map((r) => analyticsRow(r, group.rasch))))));
+}
+
+function renderLegend() {
+  const T = THRESHOLDS;
+  $('#analytics-legend-list').replaceChildren(
+    h('li', {}, h('span', { class: 'flag-chip flag-lenient' }, t('flag.lenient')), ' ',
+      h('span', { class: 'flag-chip flag-harsh' }, t('flag.harsh')), ' ',
+      t('chief.legendDeviation', { ratio: T.deviationRatio })),
+    h('li', {}, h('span', { class: 'flag-chip flag-dropped' }, t('flag.dropped')), ' ', t('chief.legendDropped')),
+    h('li', {}, h('span', { class: 'flag-chip flag-spread' }, t('flag.spread')), ' ', t('chief.legendSpread')),
+    h('li', {}, h('span', { class: 'flag-chip flag-erratic' }, t('flag.erratic')), ' ',
+      h('span', { class: 'flag-chip flag-predictable' }, t('flag.predictable')), ' ', t('chief.legendFit')));
+}
+
+function renderAnalytics() {
+  const A = S.analytics;
+  const box = $('#analytics');
+  box.dataset.state = A.state;
+  box.dataset.trade = A.trade ?? '';
+  const summary = $('#analytics-summary');
+  renderLegend();
+  $('#analytics-legend').hidden = A.state !== 'loaded';
+  $('#analytics-updated').textContent = A.at ? t('chief.updated', { time: formatTime(A.at) }) : '';
+  if (A.state === 'loading' || A.state === 'idle') {
+    summary.hidden = true;
+    box.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
+    return;
+  }
+  if (A.state === 'error') {
+    summary.hidden = true;
+    box.replaceChildren(h('p', { class: 'alert', role: 'alert', dataset: { testid: 'analytics-error', status: A.error.status || '' } },
+      t('common.error', { message: A.error.message })));
+    return;
+  }
+  if (A.state === 'empty') {
+    summary.hidden = true;
+    box.replaceChildren(h('p', { class: 'muted', dataset: { testid: 'analytics-empty' } },
+      A.groups.length ? t('chief.analyticsEmpty') : t('chief.analyticsNone')));
+    return;
+  }
+  const attention = A.groups.reduce((s, g) => s + g.attention, 0);
+  summary.hidden = false;
+  summary.dataset.attention = String(attention);
+  summary.className = `analytics-summary ${attention ? 'note' : 'ok-note'}`;
+  summary.textContent = !attention ? t('chief.analyticsAllClear')
+    : t(attention === 1 ? 'chief.analyticsAttention1' : 'chief.analyticsAttention', { n: attention });
+  box.replaceChildren(...A.groups.map(analyticsTable));
+}
+
 // --- render and wire -------------------------------------------------------------------------------
 
 function renderAll() {
@@ -638,6 +847,7 @@ function renderAll() {
   renderReview();
   renderLocks();
   renderPhase();
+  if (S.analytics.open) renderAnalytics();
 }
 
 function wire() {
@@ -656,6 +866,9 @@ function wire() {
     refreshCompetition();
   });
   $('#review-trade').addEventListener('change', refreshReview);
+  $('#analytics-toggle').addEventListener('click', () => setAnalyticsOpen(!S.analytics.open));
+  $('#analytics-refresh').addEventListener('click', refreshAnalytics);
+  $('#analytics-trade').addEventListener('change', refreshAnalytics);
   $('#act-correct').addEventListener('click', correct);
   $('#act-void').addEventListener('click', voidMark);
   $('#act-enter').addEventListener('click', enterMark);
@@ -677,13 +890,17 @@ function wire() {
     if (S.view !== 'main' || document.visibilityState === 'hidden' || !$('#review-auto').checked) return;
     refreshReview();
     refreshLifecycle();
+    if (S.analytics.open && S.analytics.state !== 'loading' && Date.now() - S.analytics.at >= ANALYTICS_REFRESH_MS) {
+      refreshAnalytics();
+    }
   }, REVIEW_REFRESH_MS);
 }
 
 window.podium = {
   page: 'chief',
   ready: ready.promise,
-  refresh: () => Promise.all([refreshReview(), refreshCompetition()]),
+  refresh: () => Promise.all([refreshReview(), refreshCompetition(),
+    S.analytics.open ? refreshAnalytics() : null]),
   state: () => ({
     view: S.view,
     who: S.who,
@@ -692,6 +909,13 @@ window.podium = {
     review: { panels: S.review.panels.length, conflicts: S.review.conflicts.length },
     locked: S.items.filter((i) => i.locked).map((i) => i.ref),
     history: S.history ? S.history.events.length : 0,
+    analytics: {
+      open: S.analytics.open,
+      state: S.analytics.state,
+      trade: S.analytics.trade,
+      rows: S.analytics.groups.reduce((n, g) => n + g.rows.length, 0),
+      attention: S.analytics.groups.reduce((n, g) => n + g.attention, 0),
+    },
     lastResult: S.lastResult,
     busy: S.busy,
     lang: lang(),

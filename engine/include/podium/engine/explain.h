@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "podium/engine/skating.h"
 #include "podium/engine/standings.h"
 
 namespace podium::engine {
@@ -18,6 +19,17 @@ struct ExplainedMark {
   bool dropped = false;    // removed by the panel rule
   double judge_scale = 1;  // the normalization applied: adjusted = scale * raw + offset
   double judge_offset = 0;
+  std::optional<double> judge_severity;  // Rasch: the judge's severity, logits
+};
+
+// The measures behind a Rasch fair mark (normalization: rasch).
+struct ExplainedRasch {
+  bool applied = false;  // false: the plain panel aggregate stands, see `note`
+  std::string note;      // why it was not applied (too few marks, disconnected plan)
+  double measure = 0;    // the contestant's ability, logits
+  double standard_error = 0;
+  double item_difficulty = 0;
+  double fair_mark = 0;  // expected mark from a judge of average severity
 };
 
 struct ExplainedPenalty {
@@ -35,6 +47,7 @@ struct ExplainedItem {
   bool flagged = false;
   std::optional<double> time_used;
   std::vector<ExplainedPenalty> penalties;
+  std::optional<ExplainedRasch> rasch;  // set for items under a Rasch model
 };
 
 struct ExplainedEvent {
@@ -47,6 +60,19 @@ struct ExplainedEvent {
   double weight = 0;     // percent of the stage total
 };
 
+// A stage decided by the skating system: the judges' placings of the
+// finalists in every dance and the tables a scrutineer checks by hand.
+struct ExplainedSkating {
+  int stage = 0;                           // stage index within the trade
+  int event = 0;                           // its skating event, index within the trade
+  std::vector<int> contestants;            // competition indices: the table rows
+  std::vector<int> dances;                 // competition item indices
+  std::vector<std::vector<int>> judges;    // per dance: competition judge per placing column
+  std::vector<PlacingMatrix> placings;     // per dance: contestants x judges (complete only)
+  std::optional<MultiDanceResult> result;  // unset until every placing is in
+  std::string note;                        // why there is no result yet
+};
+
 struct ExplainedStage {
   int stage = 0;
   double carried = 0;  // carry% * previous stage total
@@ -54,6 +80,7 @@ struct ExplainedStage {
   double total = 0;    // after standardization
   int stage_rank = 0;  // rank among the stage's participants
   bool advanced = false;
+  std::optional<ExplainedSkating> skating;  // a skating stage (the total is the place)
 };
 
 struct Explanation {

@@ -32,8 +32,16 @@ struct SourceLine {
 
 enum class Marking { kMeasurement, kJudgement };
 enum class PanelRule { kMean, kTrimmed, kMedian, kJudgement03 };
-enum class Normalization { kNone, kJudgeZScore, kJudgeRobust };
+enum class Normalization { kNone, kJudgeZScore, kJudgeRobust, kRasch };
 enum class Estimator { kSd, kMad };
+// How an event's marks decide its score:
+//   kScores   weighted item scores minus penalties (the default);
+//   kRecalls  a preliminary round by crosses: each judge marks 1 for every
+//             contestant recalled; the event score is the number of crosses;
+//   kSkating  a final judged by placings (the skating system, skating.h):
+//             each item is a dance, each judge places every finalist 1..n;
+//             the event score is the final place, lower is better.
+enum class EventRanking { kScores, kRecalls, kSkating };
 enum class Order { kHigher, kLower };
 enum class ContestantStatus : std::uint8_t { kPresent, kAbsent, kWithdrawn, kDisqualified };
 enum class StatusPlacement { kLast, kExcluded };
@@ -82,6 +90,7 @@ struct EventSpec {
   std::string stage;    // stage id; empty when the trade has a single stage
   double weight = 100;  // percent of the stage total
   Normalization normalization = Normalization::kNone;  // default for the items
+  EventRanking ranking = EventRanking::kScores;
   Standardization standardize;
   std::vector<ItemSpec> items;
   SourceLine source;
@@ -215,6 +224,7 @@ std::string_view ContestantStatusName(ContestantStatus status);
 std::string_view PanelRuleName(PanelRule rule);
 std::string_view NormalizationName(Normalization normalization);
 std::string_view TeamRuleName(TeamRule rule);
+std::string_view EventRankingName(EventRanking ranking);
 
 }  // namespace podium::engine
 

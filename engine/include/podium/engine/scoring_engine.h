@@ -14,6 +14,7 @@
 #include "podium/engine/competition.h"
 #include "podium/engine/events.h"
 #include "podium/engine/explain.h"
+#include "podium/engine/judge_analytics.h"
 #include "podium/engine/standings.h"
 #include "podium/engine/task_runner.h"
 #include "podium/status.h"
@@ -72,6 +73,16 @@ class ScoringEngine final {
   std::vector<std::pair<int, int>> FlaggedPanels(int trade) const;
   // Every mark on a contestant's item, as (judge, mark) in panel order.
   std::vector<std::pair<int, double>> PanelMarks(int contestant, int item) const;
+
+  // Per judge and judged item of `trade`, how the judge marks compared with
+  // the panel (judge_analytics.h), in item then panel seat order. Requires a
+  // Recompute() since the last Apply() (CHECKed). O(marks of the trade).
+  std::vector<JudgeItemStats> JudgeAnalytics(int trade) const;
+
+  // The skating stages of `trade` (placings and the scrutineer's tables), in
+  // stage order; empty if it has none. Requires a Recompute() since the last
+  // Apply() (CHECKed).
+  std::vector<ExplainedSkating> SkatingStages(int trade) const;
 
   // Bytes held by the scoring state (marks, scores, rankings), excluding the
   // published snapshots. For capacity planning and benchmarks.
