@@ -84,12 +84,12 @@ std::string_view CommandKindName(CommandKind kind) {
   return "mark";
 }
 
-ContestState::ContestState(std::shared_ptr<const engine::Competition> competition)
+ContestState::ContestState(std::shared_ptr<const engine::Competition> competition,
+                           std::size_t recent_keys)
     : competition_(std::move(competition)),
-      engine_(std::make_unique<engine::ScoringEngine>(competition_)) {
+      engine_(std::make_unique<engine::ScoringEngine>(competition_)),
+      keys_(recent_keys) {
   for (int i = 0; i < competition_->num_items(); ++i) item_by_ref_[competition_->item(i).ref] = i;
-  // Room for a contest's worth of idempotency keys without rehashing as it runs.
-  keys_.reserve(static_cast<std::size_t>(competition_->num_contestants()) * 8);
 }
 
 StatusOr<int> ContestState::ResolveItem(int contestant, std::string_view ref) const {
@@ -271,13 +271,15 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
   r.fingerprint = r.ComputeFingerprint();
 
   // A retry is answered before anything else: the state may have moved on.
-  if (const auto it = keys_.find(command.idempotency_key); it != keys_.end()) {
-    if (it->second.fingerprint == r.fingerprint) {
-      return Prepared(Duplicate{it->second.sequence, it->second.outcome});
+  PODIUM_ASSIGN_OR_RETURN(const std::optional<IdempotencyIndex::Entry> original,
+                          keys_.Find(command.idempotency_key));
+  if (original) {
+    if (original->fingerprint == r.fingerprint) {
+      return Prepared(Duplicate{original->sequence, original->outcome});
     }
     return AlreadyExistsError("idempotency key " + Quote(command.idempotency_key) +
                               " was already used for another command (ledger sequence " +
-                              std::to_string(it->second.sequence) + ")");
+                              std::to_string(original->sequence) + ")");
   }
 
   // Who may do what.
@@ -442,9 +444,19 @@ Status ContestState::Apply(const LedgerRecord& r) {
       conflicts_.erase({m.contestant, m.item, m.judge});
     }
   }
-  keys_[r.idempotency_key] = {r.fingerprint, r.sequence, OutcomeOf(r.kind)};
+  keys_.Add(r.idempotency_key, {r.fingerprint, r.sequence, OutcomeOf(r.kind)});
   last_sequence_ = r.sequence;
   return OkStatus();
+}
+
+void ContestState::LookUpOldKeysIn(const Ledger& ledger) {
+  keys_.set_lookup(
+      [&ledger](std::string_view key) -> StatusOr<std::optional<IdempotencyIndex::Entry>> {
+        PODIUM_ASSIGN_OR_RETURN(const std::optional<LedgerRecord> record, ledger.FindKey(key));
+        if (!record) return {std::nullopt};
+        return {IdempotencyIndex::Entry{record->fingerprint, record->sequence,
+                                        OutcomeOf(record->kind)}};
+      });
 }
 
 }  // namespace podium::server

@@ -19,6 +19,7 @@
 #include "podium/status.h"
 #include "server/core/auth.h"
 #include "server/core/command.h"
+#include "server/core/idempotency_index.h"
 #include "server/ledger/ledger.h"
 
 namespace podium::server {
@@ -34,7 +35,10 @@ struct Lifecycle {
 // Not thread-safe: owned by the server's writer thread.
 class ContestState final {
  public:
-  explicit ContestState(std::shared_ptr<const engine::Competition> competition);
+  // `recent_keys`: idempotency keys kept in memory once LookUpOldKeysIn()
+  // lets older ones be found in the ledger (see IdempotencyIndex).
+  explicit ContestState(std::shared_ptr<const engine::Competition> competition,
+                        std::size_t recent_keys = IdempotencyIndex::kRecentKeys);
 
   // What Prepare() decided: a new record to append, or the earlier result of
   // a retried command.
@@ -63,6 +67,11 @@ class ContestState final {
   // Errors: kFailedPrecondition if a replayed record no longer fits the
   // competition definition (the message names its sequence).
   Status Apply(const LedgerRecord& record);
+
+  // Lets idempotency keys older than the most recent ones leave memory: they
+  // are then found in `ledger`, which must outlive this state. Call before
+  // replaying, so the replay itself stays within bounded memory.
+  void LookUpOldKeysIn(const Ledger& ledger);
 
   engine::ScoringEngine& engine() { return *engine_; }
   const engine::ScoringEngine& engine() const { return *engine_; }
@@ -112,15 +121,10 @@ class ContestState final {
   engine::IdMap<int> item_by_ref_;
   Lifecycle lifecycle_;
   std::set<int> locked_;
-  struct KeyEntry {
-    std::uint64_t fingerprint = 0;
-    std::uint64_t sequence = 0;
-    WriteOutcome outcome = WriteOutcome::kCounted;
-  };
   using Cell = std::tuple<int, int, int>;  // contestant, item, judge
   std::map<Cell, Transcription> pending_;
   std::map<Cell, std::pair<Transcription, Transcription>> conflicts_;
-  engine::IdMap<KeyEntry> keys_;
+  IdempotencyIndex keys_;
   std::uint64_t last_sequence_ = 0;
   std::shared_ptr<const engine::Standings> frozen_standings_;
 };

@@ -21,6 +21,7 @@ StatusOr<std::unique_ptr<ContestState>> ScoringWriter::Replay(
     const Ledger& ledger, std::shared_ptr<const engine::Competition> competition,
     engine::TaskRunner* runner) {
   auto state = std::make_unique<ContestState>(std::move(competition));
+  state->LookUpOldKeysIn(ledger);
   if (runner != nullptr) state->engine().set_task_runner(runner);
   PODIUM_RETURN_IF_ERROR(ledger.Replay([&](const LedgerRecord& r) { return state->Apply(r); }));
   state->engine().Recompute();

@@ -307,6 +307,18 @@ Status Ledger::Replay(const std::function<Status(const LedgerRecord&)>& fn) cons
   return OkStatus();
 }
 
+StatusOr<std::optional<LedgerRecord>> Ledger::FindKey(std::string_view key) const {
+  const std::string sql = std::string("SELECT ") + kColumns + " FROM events WHERE key = ?1";
+  Statement select(db_, sql.c_str());
+  if (!select.ok()) return Error("cannot read the ledger");
+  const std::string k(key);
+  BindText(select.get(), 1, k);
+  const int rc = sqlite3_step(select.get());
+  if (rc == SQLITE_ROW) return {ReadRecord(select.get())};
+  if (rc != SQLITE_DONE) return Error("cannot read the ledger");
+  return {std::nullopt};
+}
+
 StatusOr<std::vector<LedgerRecord>> Ledger::History(std::string_view bib, std::string_view item,
                                                     std::string_view judge) const {
   const std::string sql = std::string("SELECT ") + kColumns +

@@ -86,6 +86,9 @@ class Ledger final {
   Status Replay(const std::function<Status(const LedgerRecord&)>& fn) const;
 
   // Records touching a mark (bib, item and, if not empty, judge), in order.
+  // The record stored under idempotency key `key`, if any (one indexed read).
+  // Errors: kDataLoss or kUnavailable naming the file if it cannot be read.
+  StatusOr<std::optional<LedgerRecord>> FindKey(std::string_view key) const;
   StatusOr<std::vector<LedgerRecord>> History(std::string_view bib, std::string_view item,
                                               std::string_view judge) const;
 

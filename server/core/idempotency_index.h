@@ -1,0 +1,72 @@
+// IdempotencyIndex: which idempotency keys the ledger already holds, and
+// what each one's command became, in memory that stays flat however many
+// writes a contest takes.
+#ifndef PODIUM_SERVER_CORE_IDEMPOTENCY_INDEX_H_
+#define PODIUM_SERVER_CORE_IDEMPOTENCY_INDEX_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "podium/engine/model.h"
+#include "podium/status.h"
+#include "server/core/command.h"
+
+namespace podium::server {
+
+// The most recent keys (far more than a write batch: retries come soon) are
+// kept with their result. Older ones are evicted; a fixed-size Bloom filter
+// remembers every key ever added, and only when it says "maybe" is the
+// ledger asked (`Lookup`). A new key — almost every write — costs no ledger
+// read. Without a lookup nothing is evicted (offline tools, tests).
+// Not thread-safe: used on the writer's thread, like the ledger.
+class IdempotencyIndex final {
+ public:
+  struct Entry {
+    std::uint64_t fingerprint = 0;  // of the command's content
+    std::uint64_t sequence = 0;     // its ledger sequence
+    WriteOutcome outcome = WriteOutcome::kCounted;
+    bool operator==(const Entry&) const = default;
+  };
+  // The ledger's entry for a key, if it holds one.
+  using Lookup = std::function<StatusOr<std::optional<Entry>>(std::string_view key)>;
+
+  static constexpr std::size_t kRecentKeys = std::size_t{1} << 18;  // 262,144
+  static constexpr std::size_t kFilterBits = std::size_t{1} << 27;  // 16 MiB, ~1% false at 14M keys
+
+  explicit IdempotencyIndex(std::size_t recent_keys = kRecentKeys,
+                            std::size_t filter_bits = kFilterBits);
+
+  // From now on keys may be evicted and are looked up with `lookup`.
+  void set_lookup(Lookup lookup) { lookup_ = std::move(lookup); }
+
+  // Records `key` (not yet known) as `entry`.
+  void Add(std::string_view key, const Entry& entry);
+
+  // The entry of `key`, or nullopt if no command used it.
+  // Errors: whatever the lookup returns when the ledger cannot be read.
+  StatusOr<std::optional<Entry>> Find(std::string_view key) const;
+
+  std::size_t recent_size() const { return recent_.size(); }
+  // How many Find()s had to ask the ledger (for tests and metrics).
+  std::uint64_t lookups() const { return lookups_; }
+
+ private:
+  bool MaybeAdded(std::string_view key) const;
+
+  std::size_t capacity_;
+  engine::IdMap<Entry> recent_;
+  std::deque<std::string> order_;  // recent_'s keys, oldest first
+  std::vector<std::uint64_t> filter_;
+  Lookup lookup_;
+  mutable std::uint64_t lookups_ = 0;
+};
+
+}  // namespace podium::server
+
+#endif  // PODIUM_SERVER_CORE_IDEMPOTENCY_INDEX_H_
