@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string>
 #include <tuple>
 
 namespace podium::engine {
@@ -24,8 +25,28 @@ RaschOptions LiveOptions() {
 
 }  // namespace
 
+Status TradeRasch::DisconnectedPlan(const Model& model, const RaschSubsets& subsets) const {
+  // "{J1, J2} and {J3, J4}": the judges of each group, by id.
+  std::vector<std::string> groups(subsets.count);
+  for (std::size_t j = 0; j < model.judges.size(); ++j) {
+    const int s = subsets.judge_subset[j];
+    if (s < 0) continue;
+    groups[s] += (groups[s].empty() ? "" : ", ") + competition_.judge(model.judges[j]).id;
+  }
+  std::string text;
+  for (int s = 0; s < subsets.count; ++s) {
+    text += (s == 0 ? "" : s + 1 == subsets.count ? " and " : ", ") + ("{" + groups[s] + "}");
+  }
+  return FailedPreconditionError("judging plan is not connected: the judges " + text +
+                                 " never rated a common contestant, so their severities cannot "
+                                 "be compared; have a judge (or a few contestants) shared "
+                                 "between the groups");
+}
+
 TradeRasch::TradeRasch(const Competition& competition, const TradeIndex& trade)
-    : model_of_(trade.items.size(), {-1, -1}), rows_(static_cast<int>(trade.contestants.size())) {
+    : competition_(competition),
+      model_of_(trade.items.size(), {-1, -1}),
+      rows_(static_cast<int>(trade.contestants.size())) {
   // (event, max, step) -> model.
   std::map<std::tuple<int, double, double>, int> by_scale;
   for (int i = 0; i < static_cast<int>(trade.items.size()); ++i) {
@@ -107,6 +128,8 @@ void TradeRasch::Estimate(int m, const std::vector<ItemMarks>& marks) {
   if (!estimate.ok()) {
     model.estimate.reset();
     model.status = estimate.status();
+    const RaschSubsets subsets = FindRaschSubsets(obs);
+    if (subsets.count > 1) model.status = DisconnectedPlan(model, subsets);
     return;
   }
   model.estimate = std::move(*estimate);

@@ -48,6 +48,10 @@ class TradeRasch final {
   std::optional<double> FairMark(int trade_item, int row) const;
 
  private:
+  // The refusal of a disconnected plan, naming each group's judges.
+  Status DisconnectedPlan(const Model& model, const RaschSubsets& subsets) const;
+
+  const Competition& competition_;
   std::vector<Model> models_;
   std::vector<std::pair<int, int>> model_of_;
   int rows_ = 0;

@@ -1355,6 +1355,39 @@ TEST(ScoringEngineTest, RaschWithTooFewMarksKeepsThePanelMeanAndSaysWhy) {
   EXPECT_THAT(x.events[0].items[0].rasch->note, HasSubstr("fewer than two different marks"));
 }
 
+TEST(ScoringEngineTest, RaschRefusesADisconnectedPlanNamingTheJudgeGroups) {
+  // J1 + J2 mark A01-A04, J3 + J4 mark A05-A08: no judge links the halves.
+  ItemSpec form = Judged("form", 2);
+  form.step = 1;
+  form.normalization = Normalization::kRasch;
+  ContestBuilder b({Trade("t", {EventDef("main", 100, {form})})});
+  b.Assign("J1", "t", "main", "form", "A01", "A04")
+      .Assign("J2", "t", "main", "form", "A01", "A04")
+      .Assign("J3", "t", "main", "form", "A05", "A08")
+      .Assign("J4", "t", "main", "form", "A05", "A08");
+  for (int i = 1; i <= 8; ++i) b.Add(Numbered('A', i));
+  Scoring s(b.Build());
+  ASSERT_TRUE(s.ready());
+  for (int i = 1; i <= 8; ++i) {
+    const std::string bib = Numbered('A', i);
+    const bool first = i <= 4;
+    s.MustMark(bib, "t:main.form", 4 + i % 4, first ? "J1" : "J3");
+    s.MustMark(bib, "t:main.form", 3 + i % 4, first ? "J2" : "J4");
+  }
+  s.Recompute();
+  const Explanation x = s.engine().Explain(s.Bib("A06"));
+  ASSERT_TRUE(x.events[0].items[0].rasch.has_value());
+  EXPECT_FALSE(x.events[0].items[0].rasch->applied);
+  EXPECT_THAT(x.events[0].items[0].rasch->note,
+              HasSubstr("judging plan is not connected: the judges {J1, J2} and {J3, J4} never "
+                        "rated a common contestant"));
+  // The plain panel mean stands: (6 + 5) / 2.
+  EXPECT_NEAR(s.Total("A06"), 5.5, kTolerance);
+  for (const JudgeItemStats& judge : s.engine().JudgeAnalytics(0)) {
+    EXPECT_FALSE(judge.rasch.has_value());
+  }
+}
+
 TEST(ScoringEngineTest, RaschLiveUpdatesAgreeWithOneRecomputeOfTheSameMarks) {
   Scoring live(HarshPanelContest(Normalization::kRasch).Build());
   Scoring replay(HarshPanelContest(Normalization::kRasch).Build());
