@@ -373,6 +373,16 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
       } else if (item.rasch) {
         out << "\n    Rasch not applied (" << item.rasch->note << "): plain panel aggregate";
       }
+      const engine::EventRanking ranking = spec.ranking;
+      if (ranking == engine::EventRanking::kSkating) {
+        out << "\n    (placings: see the skating system below)\n";
+        continue;
+      }
+      if (ranking == engine::EventRanking::kRecalls) {
+        out << "\n    = " << std::lround(item.score * static_cast<double>(item.marks.size()))
+            << " crosses\n";
+        continue;
+      }
       out << "\n    = " << score(item.score);
       if (item.weight != 1) out << " × weight " << mark(item.weight);
       if (item.time_used) out << " · time " << mark(*item.time_used) << " s";
@@ -382,6 +392,14 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
         out << "    penalty " << is.penalties[p.penalty].name << " × " << p.count << " = −"
             << mark(p.points) << "\n";
       }
+    }
+    if (spec.ranking == engine::EventRanking::kSkating) {
+      out << "  place = " << (event.score > 0 ? engine::FormatPlace(event.score) : "-") << "\n";
+      continue;
+    }
+    if (spec.ranking == engine::EventRanking::kRecalls) {
+      out << "  crosses = " << std::lround(event.score) << "\n";
+      continue;
     }
     out << "  event score = ";
     if (event.penalty_points != 0) {
@@ -396,6 +414,14 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
   out << "\n";
   for (const engine::ExplainedStage& stage : x.stages) {
     const engine::StageSpec& spec = trade.spec->stages[stage.stage];
+    if (stage.skating) {
+      out << spec.name << " " << spec.id
+          << " place = " << (stage.total > 0 ? engine::FormatPlace(stage.total) : std::string("-"))
+          << " (skating system, lower is better)";
+      if (trade.spec->stages.size() > 1) out << " · stage rank " << stage.stage_rank;
+      out << "\n" << SkatingText(c, *stage.skating);
+      continue;
+    }
     out << (trade.spec->stages.size() > 1 ? spec.name + " " + spec.id + " total"
                                           : std::string("total"))
         << " = ";
@@ -413,7 +439,6 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
       out << " · stage rank " << stage.stage_rank << (stage.advanced ? " · advanced" : "");
     }
     out << "\n";
-    if (stage.skating) out << SkatingText(c, *stage.skating);
   }
   if (x.time_used > 0) out << "time used " << mark(x.time_used) << " s\n";
   return out.str();
