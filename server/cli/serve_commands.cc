@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -20,6 +21,7 @@
 #include "server/definition/loader.h"
 #include "server/gateway/gateway.h"
 #include "server/gateway/metrics_endpoint.h"
+#include "server/gateway/tls_context.h"
 #include "server/ledger/ledger.h"
 #include "server/reports/export.h"
 #include "server/reports/notice.h"
@@ -166,6 +168,20 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     }
     options.load.encoding = *parsed;
   }
+  // TLS, for both ports: the certificate and key are checked here, before
+  // anything opens or listens, so a bad file stops everything with a message
+  // naming it (gRPC alone would only say it cannot listen).
+  const std::string tls_cert = args.Get("tls-cert").value_or("");
+  const std::string tls_key = args.Get("tls-key").value_or("");
+  const bool tls = !tls_cert.empty() || !tls_key.empty();
+  if (tls) {
+    if (const auto checked = server::MakeServerTlsContext(tls_cert, tls_key); !checked.ok()) {
+      err << "podium serve: " << checked.status().ToString() << "\n";
+      return 1;
+    }
+  }
+  // The gateway's log lines come from its threads; one line at a time.
+  std::mutex log_mutex;
   // Signals are waited for on this thread: block them before any thread starts.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -186,8 +202,8 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
                                .count();
   server::RpcServerOptions rpc;
   rpc.address = args.Get("address").value_or("127.0.0.1:50051");
-  rpc.tls_cert_file = args.Get("tls-cert").value_or("");
-  rpc.tls_key_file = args.Get("tls-key").value_or("");
+  rpc.tls_cert_file = tls_cert;
+  rpc.tls_key_file = tls_key;
   server::Api api(**live);
   auto server = server::RpcServer::Start(api, rpc);
   if (!server.ok()) {
@@ -211,6 +227,12 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     server::GatewayOptions http;
     http.address = http_address;
     if (const auto web = args.Get("web")) http.web_dir = *web;
+    http.tls_cert_file = tls_cert;
+    http.tls_key_file = tls_key;
+    http.log = [&err, &log_mutex](const std::string& line) {
+      const std::lock_guard<std::mutex> lock(log_mutex);
+      err << "podium serve: http: " << line << std::endl;
+    };
     auto started = server::Gateway::Start(api, http);
     if (!started.ok()) {
       err << "podium serve: --http: " << started.status().ToString() << "\n";
@@ -225,8 +247,7 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
       << " events=" << standings->version << " startup_ms=" << replayed_ms << "\n";
   const std::string host = rpc.address.substr(0, rpc.address.rfind(':'));
   out << "podium serve: listening on " << host << ":" << (*server)->port() << " (gRPC podium.v1"
-      << (rpc.tls_cert_file.empty() ? "" : ", TLS") << ", health checking, reflection)"
-      << std::endl;
+      << (tls ? ", TLS" : "") << ", health checking, reflection)" << std::endl;
   if (metrics != nullptr) {
     const std::string address = *args.Get("metrics");
     out << "podium serve: metrics on http://" << address.substr(0, address.rfind(':')) << ":"
@@ -234,9 +255,12 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   }
 
   if (gateway != nullptr) {
-    const std::string base = "http://" + http_address.substr(0, http_address.rfind(':')) + ":" +
+    const std::string base = (tls ? "https://" : "http://") +
+                             http_address.substr(0, http_address.rfind(':')) + ":" +
                              std::to_string(gateway->port());
-    out << "podium serve: pages on " << base << "/ (HTTP/JSON API and WebSocket standings too)\n"
+    out << "podium serve: pages on " << base << "/ ("
+        << (tls ? "TLS only: JSON API and wss:// WebSocket" : "HTTP/JSON API and WebSocket")
+        << " standings too)\n"
         << "podium serve:   judge tablets  " << base << "/judge\n"
         << "podium serve:   chief judge    " << base << "/chief\n"
         << "podium serve:   big screen     " << base << "/screen\n"

@@ -1,15 +1,20 @@
 #include "server/gateway/gateway.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <charconv>
 #include <deque>
 #include <fstream>
@@ -17,7 +22,10 @@
 #include <map>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 #include <vector>
+
+#include "server/gateway/tls_context.h"
 
 namespace podium::server {
 
@@ -25,8 +33,17 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 namespace net = boost::asio;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 namespace fs = std::filesystem;
+
+// The two kinds of connection. The sessions below are written once, for
+// either; the few steps that differ (the handshake, the goodbye) are chosen
+// at compile time with kIsTls.
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+template <typename Stream>
+inline constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
 int HttpStatusOf(StatusCode code) {
   switch (code) {
@@ -108,11 +125,32 @@ std::string_view ContentType(const fs::path& path) {
   return "application/octet-stream";
 }
 
-// The peer's address, for slowing down token guessing ("" if unknown).
-std::string RemoteAddress(beast::tcp_stream& stream) {
+// The peer's address, for slowing down token guessing and for the log ("" if
+// unknown). `stream`: any layer over a tcp_stream.
+template <typename Stream>
+std::string RemoteAddress(Stream& stream) {
   beast::error_code ec;
-  const auto endpoint = stream.socket().remote_endpoint(ec);
+  const auto endpoint = beast::get_lowest_layer(stream).socket().remote_endpoint(ec);
   return ec ? std::string() : endpoint.address().to_string();
+}
+
+// True if a TLS handshake failed because the client spoke plain HTTP.
+bool IsPlainHttp(const beast::error_code& ec) {
+  return ec.category() == net::error::get_ssl_category() &&
+         ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_HTTP_REQUEST;
+}
+
+// The answer to plain HTTP on the TLS port, sent in the clear (as nginx
+// does), so a browser or curl shows why instead of "connection reset".
+const std::string& PlainHttpOnTlsPortAnswer() {
+  static const std::string answer = [] {
+    const std::string body =
+        "This port speaks HTTPS only: open the same address with https:// instead of http://.\n";
+    return "HTTP/1.1 400 Bad Request\r\nServer: podium\r\nContent-Type: text/plain; "
+           "charset=utf-8\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  }();
+  return answer;
 }
 
 // The query parameters of a target ("/path?a=1&b=2").
@@ -159,8 +197,13 @@ struct GatewayState {
   fs::path web_dir;
   std::map<std::string, Handler, std::less<>> handlers;
   std::atomic<std::size_t> connections{0};
+  std::shared_ptr<ssl::context> tls;  // null: plain HTTP
 
   GatewayState(Api& a, GatewayOptions o) : api(a), options(std::move(o)) {}
+
+  void Log(const std::string& line) const {
+    if (options.log) options.log(line);
+  }
 
   template <typename Request, typename Response>
   void Add(const std::string& name,
@@ -248,13 +291,16 @@ struct Gateway::Impl {
 
 namespace {
 
-// One WebSocket watch stream: the transport of a WatchSession, with a
-// heartbeat. All stream state is touched on the session's strand.
-class WebsocketSession final : public std::enable_shared_from_this<WebsocketSession>,
+// One WebSocket watch stream (ws:// or, over a TlsStream, wss://): the
+// transport of a WatchSession, with a heartbeat. All stream state is touched
+// on the session's strand.
+template <typename Stream>
+class WebsocketSession final : public std::enable_shared_from_this<WebsocketSession<Stream>>,
                                public WatchSink {
  public:
-  WebsocketSession(std::shared_ptr<GatewayState> gateway, tcp::socket&& socket)
-      : gateway_(std::move(gateway)), ws_(std::move(socket)), heartbeat_(ws_.get_executor()) {}
+  // `stream`: the connection the upgrade request came on, timeouts off.
+  WebsocketSession(std::shared_ptr<GatewayState> gateway, Stream&& stream)
+      : gateway_(std::move(gateway)), ws_(std::move(stream)), heartbeat_(ws_.get_executor()) {}
 
   ~WebsocketSession() override {
     if (session_ != nullptr) session_->Stop();
@@ -263,7 +309,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   void Run(http::request<http::string_body> request) {
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(64 * 1024);
-    ws_.async_accept(request, [self = shared_from_this(), request](beast::error_code ec) {
+    ws_.async_accept(request, [self = this->shared_from_this(), request](beast::error_code ec) {
       if (ec) return self->Fail(ec, "accept");
       self->Start(request);
     });
@@ -273,7 +319,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   void Write(std::shared_ptr<const EncodedUpdate> update) override {
     // While this session is being destroyed its destructor's Stop() waits for
     // this call; there is nothing left to write to.
-    auto self = weak_from_this().lock();
+    auto self = this->weak_from_this().lock();
     if (self == nullptr) return;
     net::post(ws_.get_executor(), [self = std::move(self), update = std::move(update)] {
       self->Send(update->Json(), true);
@@ -287,7 +333,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
       const auto it = query.find(key);
       return it == query.end() ? std::string() : it->second;
     };
-    auto who = gateway_->api.AuthenticateToken(value("token"), RemoteAddress(ws_.next_layer()));
+    auto who = gateway_->api.AuthenticateToken(value("token"), RemoteAddress(ws_));
     auto view =
         who.ok() ? gateway_->api.WatchView(*who, value("trade"), std::atoi(value("limit").c_str()))
                  : StatusOr<StandingsView>(who.status());
@@ -298,7 +344,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
                                                                                  : 4000;
       websocket::close_reason reason(static_cast<std::uint16_t>(code));
       reason.reason = view.status().message().substr(0, 120);
-      ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
+      ws_.async_close(reason, [self = this->shared_from_this()](beast::error_code) {});
       return;
     }
     const std::string after = value("after_version");
@@ -311,7 +357,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
 
   // Reads (and ignores) what the client sends, to notice when it closes.
   void Read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->Close(ec);
       self->buffer_.consume(self->buffer_.size());
       self->Read();
@@ -320,7 +366,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
 
   void ScheduleHeartbeat() {
     heartbeat_.expires_after(gateway_->options.heartbeat);
-    heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    heartbeat_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec || self->closed_) return;
       const std::uint64_t version = self->session_->latest_version();
       const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -346,7 +392,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   void WriteFront() {
     ws_.text(true);
     ws_.async_write(net::buffer(queue_.front().text),
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                       const bool update = self->queue_.front().update;
                       self->queue_.pop_front();
                       if (update) self->session_->WriteDone(!ec);
@@ -375,7 +421,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   };
 
   std::shared_ptr<GatewayState> gateway_;
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   beast::flat_buffer buffer_;
   net::steady_timer heartbeat_;
   std::shared_ptr<WatchSession> session_;
@@ -383,26 +429,82 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   bool closed_ = false;
 };
 
-// One HTTP connection: reads a request (with a body limit and a timeout),
-// answers it, and reads the next; upgrades to a WebSocket for watching.
-class HttpSession final : public std::enable_shared_from_this<HttpSession> {
+// One HTTP connection (http:// or, over a TlsStream, https://): for TLS, the
+// handshake first (with the idle timeout); then reads a request (with a body
+// limit and a timeout), answers it, and reads the next; upgrades to a
+// WebSocket for watching.
+template <typename Stream>
+class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(std::shared_ptr<GatewayState> gateway, tcp::socket&& socket)
-      : gateway_(std::move(gateway)), stream_(std::move(socket)) {
+  HttpSession(std::shared_ptr<GatewayState> gateway, Stream&& stream)
+      : gateway_(std::move(gateway)), stream_(std::move(stream)), peer_(RemoteAddress(stream_)) {
     ++gateway_->connections;
   }
   ~HttpSession() { --gateway_->connections; }
 
   void Run() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kIsTls<Stream>) {
+        self->Handshake();
+      } else {
+        self->Read();
+      }
+    });
   }
 
  private:
+  using std::enable_shared_from_this<HttpSession<Stream>>::shared_from_this;
+
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+
+  void Handshake() {
+    tcp().expires_after(gateway_->options.idle_timeout);
+    stream_.async_handshake(ssl::stream_base::server,
+                            [self = shared_from_this()](beast::error_code ec) {
+                              if (ec) return self->HandshakeFailed(ec);
+                              self->Read();
+                            });
+  }
+
+  // Closes the connection and says why; the others are not affected.
+  void HandshakeFailed(beast::error_code ec) {
+    if (ec == net::error::operation_aborted) return;  // shutting down
+    if (IsPlainHttp(ec)) {
+      gateway_->Log("plain HTTP from " + peer_ +
+                    " on the TLS port: answered 400 (use https://) and closed");
+      // In the clear, straight on the socket: the TLS layer is done with.
+      net::async_write(tcp(), net::buffer(PlainHttpOnTlsPortAnswer()),
+                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                         if (!ec) self->Linger();
+                       });
+      return;
+    }
+    gateway_->Log(
+        "TLS handshake with " + peer_ +
+        (ec == beast::error::timeout
+             ? " timed out after " + std::to_string(gateway_->options.idle_timeout.count()) + " s"
+             : " failed: " + ec.message()) +
+        "; connection closed");
+  }
+
+  // Stops sending, then reads and drops what the client still sends until
+  // it closes (or the idle timeout): closing with unread bytes would reset
+  // the connection before the client reads the answer.
+  void Linger() {
+    beast::error_code ignored;
+    tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcp().expires_after(gateway_->options.idle_timeout);
+    tcp().async_read_some(buffer_.prepare(4096),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (!ec) self->Linger();
+                          });
+  }
+
   void Read() {
     parser_.emplace();
     parser_->body_limit(gateway_->options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(gateway_->options.max_header_bytes));
-    stream_.expires_after(gateway_->options.idle_timeout);
+    tcp().expires_after(gateway_->options.idle_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
@@ -422,7 +524,8 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
       return Respond(ErrorResponse(InvalidArgumentError("request headers too large"), 431), false);
     }
     if (ec == beast::error::timeout || ec == net::error::connection_reset ||
-        ec == net::error::eof || ec == net::error::operation_aborted) {
+        ec == net::error::eof || ec == net::error::operation_aborted ||
+        ec == ssl::error::stream_truncated) {
       return;  // gone or idle: drop the connection
     }
     if (ec) {
@@ -437,8 +540,8 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
         return Respond(ErrorResponse(NotFoundError("no WebSocket at " + std::string(target)), 404),
                        false);
       }
-      stream_.expires_never();
-      std::make_shared<WebsocketSession>(gateway_, stream_.release_socket())
+      tcp().expires_never();
+      std::make_shared<WebsocketSession<Stream>>(gateway_, std::move(stream_))
           ->Run(std::move(request_));
       return;
     }
@@ -467,7 +570,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     }
     const auto authorization = request_[http::field::authorization];
     auto who = gateway_->api.Authenticate(
-        std::string_view(authorization.data(), authorization.size()), RemoteAddress(stream_));
+        std::string_view(authorization.data(), authorization.size()), peer_);
     if (!who.ok()) {
       return Respond(ErrorResponse(who.status(), HttpStatusOf(who.status().code())),
                      request_.keep_alive());
@@ -504,10 +607,9 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     auto query = Query(target);
     const auto authorization = request_[http::field::authorization];
     auto who = authorization.empty()
-                   ? gateway_->api.AuthenticateToken(query["token"], RemoteAddress(stream_))
+                   ? gateway_->api.AuthenticateToken(query["token"], peer_)
                    : gateway_->api.Authenticate(
-                         std::string_view(authorization.data(), authorization.size()),
-                         RemoteAddress(stream_));
+                         std::string_view(authorization.data(), authorization.size()), peer_);
     if (!who.ok()) {
       return Respond(ErrorResponse(who.status(), HttpStatusOf(who.status().code())), keep_alive);
     }
@@ -595,12 +697,19 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   }
 
   void Shutdown() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (kIsTls<Stream>) {
+      // close_notify, then wait (bounded) for the client's.
+      tcp().expires_after(gateway_->options.idle_timeout);
+      stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+    } else {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
   }
 
   std::shared_ptr<GatewayState> gateway_;
-  beast::tcp_stream stream_;
+  Stream stream_;
+  const std::string peer_;  // the client's address, kept: the socket may close first
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> request_;
@@ -617,9 +726,16 @@ class Listener final : public std::enable_shared_from_this<Listener> {
                                                                               tcp::socket socket) {
       if (ec == net::error::operation_aborted) return;  // shutting down
       if (!ec) {
-        if (self->gateway_->connections < self->gateway_->options.max_connections) {
-          std::make_shared<HttpSession>(self->gateway_, std::move(socket))->Run();
-        }  // else: over the limit, the socket closes here
+        if (self->gateway_->connections >= self->gateway_->options.max_connections) {
+          // Over the limit: the socket closes here.
+        } else if (self->gateway_->tls != nullptr) {
+          std::make_shared<HttpSession<TlsStream>>(
+              self->gateway_, TlsStream(std::move(socket), *self->gateway_->tls))
+              ->Run();
+        } else {
+          std::make_shared<HttpSession<PlainStream>>(self->gateway_, PlainStream(std::move(socket)))
+              ->Run();
+        }
       }
       self->Accept();
     });
@@ -640,6 +756,10 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(Api& api, const GatewayOptions
     return InvalidArgumentError("no web directory " + state->web_dir.string());
   }
   state->web_dir = fs::canonical(state->web_dir);
+  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+    PODIUM_ASSIGN_OR_RETURN(state->tls,
+                            MakeServerTlsContext(options.tls_cert_file, options.tls_key_file));
+  }
   state->RegisterHandlers();
   std::unique_ptr<Gateway> gateway(new Gateway());
   gateway->impl_ = std::make_unique<Impl>(state);
