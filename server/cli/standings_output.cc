@@ -332,7 +332,10 @@ std::string ExplanationText(const Standings& standings, const engine::Explanatio
   }
   if (!x.standing.complete) out << " · 未完成 incomplete";
   out << "\n";
+  const int reached = static_cast<int>(x.stages.size()) - 1;
   for (const engine::ExplainedEvent& event : x.events) {
+    // Stages the contestant did not reach have nothing of theirs to show.
+    if (trade.events[event.event].stage > reached) continue;
     const engine::EventSpec& spec = *trade.events[event.event].spec;
     out << "\n" << spec.name << " " << spec.id << " (weight " << mark(event.weight) << "%";
     if (trade.spec->stages.size() > 1) {

@@ -932,6 +932,28 @@ TEST(CommandsTest, ExplainShowsRaschMeasuresBehindAFairMark) {
                                    "-?[0-9.]+ → fair mark \\(average-severity judge\\) [0-9.]+"));
 }
 
+TEST(CommandsTest, ExplainPrintsTheSkatingSystemTablesOfAFinal) {
+  const fs::path dir = DataDir().parent_path() / "tests" / "fixtures" / "skating-final";
+  const Result score = Podium({"score", dir.string(), "--format", "csv"});
+  ASSERT_EQ(score.code, 0) << score.err;
+  const Result r = Podium({"explain", dir.string(), "D01"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("名次 rank 1 · 总分 total 1.50"));
+  EXPECT_THAT(r.out, HasSubstr("  crosses = 3\n"));
+  EXPECT_THAT(r.out, HasSubstr("决赛 final place = 1.5 (skating system, lower is better)"));
+  EXPECT_THAT(r.out, HasSubstr("  华尔兹 (rules 5-8, majority 2)\n"));
+  // The summary: place sums 3 and 3, shared by rule 11.
+  EXPECT_THAT(r.out, ContainsRegex("D01 +1 +2 +3 +1.5 +11\n"));
+  EXPECT_THAT(r.out, ContainsRegex("D03 +3 +3 +6 +3 +9\n"));
+  EXPECT_THAT(r.out, HasSubstr("rule 11 (every mark of every dance as one dance, majority 4)"));
+  EXPECT_THAT(r.out, ContainsRegex("D01 +3 +6\\(9\\) +6\\(9\\) +6\\(9\\) +1.5\n"));
+  // A contestant the semifinal left out has no final.
+  const Result out = Podium({"explain", dir.string(), "D05"});
+  ASSERT_EQ(out.code, 0) << out.err;
+  EXPECT_THAT(out.out, Not(HasSubstr("skating system")));
+  EXPECT_THAT(out.out, Not(HasSubstr("决赛 final")));
+}
+
 // --- generate -------------------------------------------------------------------
 
 TEST(CommandsTest, GeneratedCompetitionValidatesAndScores) {

@@ -152,6 +152,37 @@ TEST_F(SampleReportTest, EngineSheetsAddJudgeAnalyticsToTheExport) {
   EXPECT_THAT(file->bytes, HasSubstr("严厉度 Severity (logits)"));
 }
 
+TEST_F(SampleReportTest, ASkatingFinalExportsTheScrutineersTables) {
+  definition::LoadOptions options;
+  auto loaded = definition::LoadCompetition(
+      test::DataDir().parent_path() / "tests" / "fixtures" / "skating-final", options, nullptr);
+  ASSERT_THAT(loaded, IsOk());
+  engine_ = std::make_unique<engine::ScoringEngine>(loaded->competition);
+  ASSERT_EQ(definition::ApplyRecordedEvents(loaded->events, *engine_, nullptr), 0);
+  engine_->Recompute();
+  const std::vector<Sheet> sheets = EngineSheets(*engine_);
+  ASSERT_EQ(sheets.size(), 2u);  // judges, skating-std
+  const Sheet& skating = sheets[1];
+  EXPECT_EQ(skating.id, "skating-std");
+  std::vector<std::string> titles;
+  for (const auto& row : skating.rows) {
+    ASSERT_EQ(row.size(), skating.columns.size());
+    if (std::holds_alternative<std::string>(row[0]) &&
+        std::holds_alternative<std::monostate>(row[1])) {
+      titles.push_back(std::get<std::string>(row[0]));
+    }
+  }
+  EXPECT_THAT(titles, ElementsAre("华尔兹 (rules 5-8)", "探戈 (rules 5-8)",
+                                  "总表 Summary (rules 9-11)", "规则10 Rule 10", "规则11 Rule 11"));
+  ExportSource source = Source(server::Phase::kFinal);
+  source.engine_sheets = sheets;
+  auto book = ResultsForExport(source, false);
+  ASSERT_THAT(book, IsOk());
+  auto file = ExportFile("skating-std.csv", *book, source, {});
+  ASSERT_THAT(file, IsOk());
+  EXPECT_THAT(file->bytes, HasSubstr("D01,3,6(9),6(9),6(9),1.5"));
+}
+
 TEST_F(SampleReportTest, TheAwardListHasEveryAwardHolderAndNoOneElse) {
   ASSERT_NO_FATAL_FAILURE(Load("mine-rescue-2026"));
   const Workbook book = ResultsWorkbook(standings());
