@@ -481,6 +481,10 @@ int TradeScores::AwardOf(int row) const {
   // Before their first mark everyone ties at the top; no one has earned a
   // place there yet, so a big screen at the start shows no champions.
   if (!HasMarks(row)) return -1;
+  // Finalists of a skating stage are unplaced until every placing is in:
+  // they share the top of the board, but no one has won anything yet.
+  const int stage = stage_reached_[row];
+  if (stage_skating_event_[stage] >= 0 && !(stage_total_(row, stage) > 0)) return -1;
   const int position = ranking_.position(row);
   const std::vector<AwardTier>& tiers = index_.spec->awards;
   const std::int64_t total = ToKey(stage_total_(row, stage_reached_[row]), precision_, true);

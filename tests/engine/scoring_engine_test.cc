@@ -1537,6 +1537,9 @@ TEST(ScoringEngineTest, RecallsCountCrossesAndAdvanceTheTopN) {
   EXPECT_TRUE(x.stages[0].advanced);
   EXPECT_EQ(x.stages[0].stage_rank, 3);  // tied with D03 on 2 crosses
   EXPECT_EQ(s.engine().Explain(s.Bib("D05")).stages.size(), 1u);
+  // The final has no placings yet: the finalists wait, unplaced, and no one
+  // has an award.
+  EXPECT_EQ(s.Awards({"D01", "D02", "D03", "D04"}), (std::vector<std::string>{"", "", "", ""}));
   // The final has no placings yet: the finalists wait, unplaced.
   ASSERT_TRUE(x.stages[1].skating.has_value());
   EXPECT_FALSE(x.stages[1].skating->result.has_value());

@@ -4,16 +4,21 @@
     /usr/bin/python3 tools/samples/make_samples.py [--out DIR]
 
 Standard library only, fixed seeds: re-running reproduces every file byte for byte.
-Writes three competition directories (see data/README.md):
+Writes four competition directories (see data/README.md):
 
   data/mine-rescue-2026/   national coal-industry mine-rescue contest (one trade, teams of 2)
   data/provincial-2026/    a provincial skills competition (6 trades, city delegations)
   data/dance-2026/         a dance contest (2 tracks, 3 stages with advancement)
+  data/dancesport-2026/    a DanceSport championship (crosses, then placings: the skating system)
 
 Marks follow a simple latent model: contestant ability + item difficulty + per-judge
 severity (a few judges clearly harsh or lenient) + noise, rounded to the item's step and
 clipped to [0, max]. A handful of panels are pushed beyond the item's tolerance on purpose
 so that the chief judge's disagreement view has something to show.
+
+In the DanceSport sample a judge's view of a couple (ability + the couple's strength in the
+dance + the judge's taste + noise) becomes crosses and placings instead of marks; one judge
+per panel is much noisier than the others.
 
 scores.csv is the finished contest in chronological order; scores-live.csv is its first
 55-65 % (theory done, some practical items complete, one half-scored, one not started).
@@ -21,6 +26,7 @@ scores.csv is the finished contest in chronological order; scores-live.csv is it
 
 import argparse
 import csv
+import functools
 import math
 import os
 import random
@@ -117,6 +123,10 @@ def snap(x, step):
 
 def clip(x, lo, hi):
     return max(lo, min(hi, x))
+
+
+def ordinal(n):
+    return "%d%s" % (n, {1: "st", 2: "nd", 3: "rd"}.get(n if n < 20 else n % 10, "th"))
 
 
 def fmt(v):
@@ -257,6 +267,11 @@ def write_scores(outdir, live_blocks, rest_blocks):
     return len(live), len(live) + len(rest)
 
 
+NORMALIZATION_COMMENTS = {
+    "rasch": "fair score: many-facet Rasch, judge severity removed",
+}
+
+
 def yaml_item(it, indent, comment_col=56):
     """One judgement or measurement item as YAML lines."""
     p = " " * indent
@@ -283,6 +298,9 @@ def yaml_item(it, indent, comment_col=56):
         lines.append(p + "  tolerance: " + fmt(it["tolerance"]))
     else:
         lines.append(p + "  # no tolerance: fixed at 1 for judgement-0-3")
+    if it.get("normalization"):
+        lines.append(with_comment(p + "  normalization: " + it["normalization"],
+                                  NORMALIZATION_COMMENTS.get(it["normalization"]), comment_col))
     if it.get("penalties"):
         lines.append(p + "  penalties:")
         for pen in it["penalties"]:
@@ -610,12 +628,12 @@ PROV_TRADES = [
      "live": ["full", "half", "none"], "absent": 1},
     {"id": "elder-care", "name": "养老护理员", "name_en": "Elderly care worker", "prefix": "Y",
      "n": 24, "female": 0.85, "theory_base": 0.80, "size": 5, "rule": "mean",
-     "panels": "shared", "note": "5 judges, mean; humanistic care marked on the 0-3 scale",
+     "panels": "shared", "note": "5 judges, mean; humanistic care on the 0-3 scale, Rasch fair scores",
      "items": [("daily-care", "生活照护", "Daily-living care", 40, 0.78, 4),
                ("basic-care", "基础照护", "Basic nursing care", 30, 0.76, 3.5),
                ("rehab", "康复服务", "Rehabilitation service", 20, 0.74, 3),
                ("humanistic-care", "人文关怀与沟通", "Humanistic care and communication", 10, 0.72, 1,
-                "judgement-0-3")],
+                "judgement-0-3", "rasch")],
      "live": ["full", "full", "half", "none"], "absent": 1},
     {"id": "tea-art", "name": "茶艺师", "name_en": "Tea art specialist", "prefix": "T", "n": 20,
      "female": 0.75, "theory_base": 0.80, "size": 5, "rule": "median", "panels": "listed",
@@ -747,7 +765,8 @@ def make_provincial(outdir):
             item_defs.append({"id": iid, "name": name, "name_en": name_en, "max": mx,
                               "step": 1 if rule == "judgement-0-3" else 0.5, "marking": "judgement",
                               "size": t["size"], "rule": rule, "trim": t.get("trim", 1),
-                              "tolerance": tol, "base": base})
+                              "tolerance": tol, "base": base,
+                              "normalization": spec[7] if len(spec) > 7 else None})
         t["item_defs"] = item_defs
 
         # Judges and who marks whom.
@@ -1058,6 +1077,365 @@ def make_dance(outdir):
     print("\n".join(report))
 
 
+# --------------------------------------------------------------------------------------------
+# 4. DanceSport championship (recalls and the skating system)
+# --------------------------------------------------------------------------------------------
+
+# The skating system, as engine/src/skating.cc implements it (docs/skating.md), so that the
+# generator can pick draws whose finals need the rules the sample is meant to show. The engine
+# is the authority: `podium explain` prints the tables these functions reproduce.
+
+def _skating_breakdown(rows, columns):
+    """Per row and column c: how many marks are c + 1 or better, and the sum of those marks."""
+    count = [[0] * columns for _ in rows]
+    total = [[0.0] * columns for _ in rows]
+    for r, marks in enumerate(rows):
+        for v in marks:
+            for c in range(int(v) - 1, columns):
+                count[r][c] += 1
+                total[r][c] += v
+    return count, total
+
+
+def _skating_difference(bd, a, b, column):
+    """(column, by_sum, tied): where rows a and b first differ from `column` on (rules 6, 7)."""
+    count, total = bd
+    for c in range(column, len(count[a])):
+        if count[a][c] != count[b][c]:
+            return c, False, False
+        if total[a][c] != total[b][c]:
+            return c, True, False
+    return len(count[a]) - 1, True, True
+
+
+def _skating_order(bd, rows, column):
+    def cmp(a, b):
+        for x, y, sign in ((a, b, -1), (b, a, 1)):
+            c, by_sum, tied = _skating_difference(bd, x, y, column)
+            if not tied and (bd[1][x][c] < bd[1][y][c] if by_sum else bd[0][x][c] > bd[0][y][c]):
+                return sign
+        return 0
+    return sorted(rows, key=functools.cmp_to_key(cmp))
+
+
+def skate_dance(placings):
+    """Rules 5-8 for one dance: placings[couple][judge] -> (places, rule per couple)."""
+    n = len(placings)
+    majority = len(placings[0]) // 2 + 1
+    bd = _skating_breakdown(placings, n)
+    place, rule = [0.0] * n, [0] * n
+    unplaced, next_place, extended, column = list(range(n)), 1, False, 0
+    while unplaced:
+        ordered = [r for r in unplaced if bd[0][r][column] >= majority]
+        if not ordered:             # rule 8: take in the next place
+            extended, column = True, column + 1
+            continue
+        ordered = _skating_order(bd, ordered, column)
+        diff = [_skating_difference(bd, ordered[i], ordered[i + 1], column)
+                for i in range(len(ordered) - 1)]
+        start = 0
+        for i, r in enumerate(ordered):
+            rule[r] = 5 if len(ordered) == 1 else 6
+            for k in (i - 1, i):
+                if 0 <= k < len(diff) and (diff[k][2] or diff[k][1] or diff[k][0] > column):
+                    rule[r] = 7
+            if extended and rule[r] != 7:
+                rule[r] = 8
+            if i + 1 == len(ordered) or not diff[i][2]:
+                for s in ordered[start:i + 1]:
+                    place[s] = (2 * next_place + start + i) / 2
+                start = i + 1
+        unplaced = [r for r in unplaced if not place[r]]
+        next_place += len(ordered)
+        extended, column = False, column + 1
+    return place, rule
+
+
+def skate_final(dances):
+    """Rules 9-11: dances[d][couple][judge] -> (places, rule per couple, per-dance results)."""
+    n, judges = len(dances[0]), len(dances[0][0])
+    singles = [skate_dance(d) for d in dances]
+    twice = [sum(round(2 * s[0][r]) for s in singles) for r in range(n)]
+    count10 = [[sum(1 for s in singles if round(2 * s[0][r]) <= 2 * (c + 1)) for c in range(n)]
+               for r in range(n)]
+    twice10 = [[sum(round(2 * s[0][r]) for s in singles if round(2 * s[0][r]) <= 2 * (c + 1))
+                for c in range(n)] for r in range(n)]
+    bd11 = _skating_breakdown([[v for d in dances for v in d[r]] for r in range(n)], n)
+    majority11 = judges * len(dances) // 2 + 1
+    place, rule = [0.0] * n, [9] * n
+    state = {"next": 1}
+
+    def award(winners):
+        last = state["next"] + len(winners) - 1
+        for r in winners:
+            place[r] = (state["next"] + last) / 2
+        state["next"] = last + 1
+
+    def rule10(tied, p):
+        for r in tied:
+            rule[r] = 10
+        best = max(count10[r][p - 1] for r in tied)
+        equal = [r for r in tied if count10[r][p - 1] == best]
+        low = min(twice10[r][p - 1] for r in equal)
+        return [r for r in equal if twice10[r][p - 1] == low]
+
+    def rule11(tied, p):
+        for column in range(p - 1, n):
+            ordered = [r for r in tied if bd11[0][r][column] >= majority11]
+            if ordered:
+                ordered = _skating_order(bd11, ordered, column)
+                return [ordered[0]] + [r for r in ordered[1:]
+                                       if _skating_difference(bd11, ordered[0], r, column)[2]]
+        raise RuntimeError("rule 11 found no majority")
+
+    def place_tied(tied):
+        while tied:
+            equal = rule10(tied, state["next"]) if len(tied) > 1 else tied
+            if len(equal) == 1:
+                award(equal)
+            else:
+                for r in equal:
+                    rule[r] = 11
+                award(rule11(equal, state["next"]))
+                place_tied([r for r in equal if not place[r]])
+            tied = [r for r in tied if not place[r]]
+
+    unplaced = list(range(n))
+    while unplaced:
+        low = min(twice[r] for r in unplaced)
+        place_tied([r for r in unplaced if twice[r] == low])
+        unplaced = [r for r in unplaced if not place[r]]
+    return place, rule, singles
+
+
+DS_ORGS = [
+    # (organization, weight in the entries, strength)
+    ("广东省", 3.0, 0.5), ("上海市", 2.2, 0.4), ("北京市", 2.0, 0.35), ("辽宁省", 1.3, 0.2),
+    ("江苏省", 1.3, 0.1), ("浙江省", 1.2, 0.1), ("天津市", 1.0, 0.1), ("山东省", 1.0, 0.0),
+    ("四川省", 0.9, 0.0), ("湖北省", 0.9, 0.0), ("黑龙江省", 0.8, -0.1), ("福建省", 0.8, -0.1),
+    ("重庆市", 0.7, -0.1), ("北京体育大学", 1.2, 0.3), ("上海体育大学", 1.0, 0.2),
+    ("广州体育学院", 1.0, 0.2), ("天津体育学院", 0.7, 0.0), ("武汉体育学院", 0.7, 0.0),
+]
+DS_TRADES = [
+    # id, name, name_en, first bib, couples, dances (id, name, name_en)
+    ("standard", "成年组标准舞", "Adult Standard", 101, 13,
+     [("waltz", "华尔兹", "Waltz (W)"), ("tango", "探戈", "Tango (T)"),
+      ("viennese-waltz", "维也纳华尔兹", "Viennese Waltz (V)"), ("foxtrot", "狐步", "Slow Foxtrot (F)"),
+      ("quickstep", "快步", "Quickstep (Q)")]),
+    ("latin", "成年组拉丁舞", "Adult Latin", 201, 14,
+     [("samba", "桑巴", "Samba (S)"), ("cha-cha", "恰恰", "Cha-cha-cha (C)"),
+      ("rumba", "伦巴", "Rumba (R)"), ("paso-doble", "斗牛舞", "Paso Doble (P)"),
+      ("jive", "牛仔舞", "Jive (J)")]),
+]
+DS_JUDGES, DS_RECALL, DS_FINALISTS = 7, 6, 6
+
+
+def dancesport_yaml(ties):
+    out = []
+    w = out.append
+    w("# 2026年全国体育舞蹈锦标赛 (sample data for Podium)\n")
+    w(GENERATED_NOTE)
+    w("# Two trades, adult Standard and adult Latin, five dances each, judged by the same method:\n")
+    w("# a semifinal by crosses (each of 7 judges recalls 6 couples in every dance; the 6 with most\n")
+    w("# crosses go on) and a final by placings, placed by the skating system (rules 5-11).\n")
+    w("# A contestant is a couple: name = \"男伴 / 女伴\", organization = province or university.\n")
+    for line in ties:
+        w("# " + line + "\n")
+    w("\n")
+    w("""competition:
+  id: dancesport-2026
+  name: 2026年全国体育舞蹈锦标赛
+  name_en: 2026 National DanceSport Championships
+  precision: 2
+  blind_numbers: false
+  status_placement: last
+
+defaults:
+  awards:                     # per trade, by final place (1st, 2nd, 3rd, then the rest of the final)
+    - {id: champion, name: 冠军, by: count, count: 1}
+    - {id: runner-up, name: 亚军, by: count, count: 1}
+    - {id: third, name: 季军, by: count, count: 1}
+    - {id: finalist, name: 优胜奖, by: count, count: 3}
+
+trades:
+""")
+    for tid, tname, tname_en, _base, _n, dances in DS_TRADES:
+        w("  - id: %s\n    name: %s\n    name_en: %s\n    stages:\n" % (tid, tname, tname_en))
+        w("      - id: semifinal\n        name: 半决赛\n")
+        w(with_comment("        advance: %d" % DS_FINALISTS,
+                       "top %d by crosses (and all tied with the %dth) dance the final"
+                       % (DS_FINALISTS, DS_FINALISTS), 44) + "\n")
+        w("      - id: final\n        name: 决赛\n")
+        w(with_comment("        carry: 0", "placed afresh: the final place is the total", 44) + "\n")
+        w("    events:\n")
+        for eid, ename, stage, ranking, mx, comment, panel_comment in (
+                ("semi", "半决赛", "semifinal", "recalls", 1,
+                 "score = crosses over all dances and judges",
+                 "1 = a cross (recalled), 0 = not"),
+                ("final", "决赛", "final", "skating", DS_FINALISTS,
+                 "the skating system: places, lower is better",
+                 "each judge places the finalists 1..%d" % DS_FINALISTS)):
+            w("      - id: %s\n        name: %s\n        stage: %s\n        weight: 100\n"
+              % (eid, ename, stage))
+            w(with_comment("        ranking: " + ranking, comment, 44) + "\n")
+            w("        items:\n")
+            for did, dname, dname_en in dances:
+                w(with_comment("          - id: " + did, dname_en, 56) + "\n")
+                w("            name: %s\n            max: %d\n            step: 1\n"
+                  "            marking: judgement\n" % (dname, mx))
+                w(with_comment("            panel: {size: %d, rule: mean}" % DS_JUDGES,
+                               panel_comment, 56) + "\n")
+        w("\n")
+    w("""medal_tally:                  # 奖牌榜 by organization over both trades
+  group_by: organization
+  medals: [champion, runner-up, third]
+""")
+    return "".join(out)
+
+
+def make_dancesport(outdir):
+    rng = random.Random(20261016)
+    os.makedirs(outdir, exist_ok=True)
+    cnames = NameMaker(random.Random(8801))
+    jnames = NameMaker(random.Random(8802))
+    orgs = [o for o, _, _ in DS_ORGS]
+    org_w = [wt for _, wt, _ in DS_ORGS]
+    org_strength = {o: s for o, _, s in DS_ORGS}
+
+    contestants = []
+    judges = [["CJ01", jnames.make("男"), "chief", ""]]
+    semi_blocks, final_blocks = [], []
+    report, ties = [], []
+    for tix, (tid, _tname, _ten, base, n, dances) in enumerate(DS_TRADES):
+        # Couples in registration order; bibs (背号) follow it.
+        couples = []
+        for i in range(n):
+            org = rng.choices(orgs, org_w)[0]
+            couples.append({"bib": str(base + i), "trade": tid, "org": org,
+                            "name": cnames.make("男") + " / " + cnames.make("女"),
+                            "ability": org_strength[org] + rng.gauss(0, 1),
+                            # a couple's own strengths: better in some dances than in others
+                            "style": [rng.gauss(0, 0.3) for _ in dances]})
+        contestants += couples
+        # Judges: what a judge sees is the couple plus that judge's taste (a lasting liking
+        # for some couples) and noise; one judge of each panel sees it quite differently.
+        ids = []
+        odd = rng.randrange(DS_JUDGES)
+        for j in range(DS_JUDGES):
+            jid = "J%02d" % (DS_JUDGES * tix + j + 1)
+            ids.append(jid)
+            judges.append([jid, jnames.make("女" if rng.random() < 0.5 else "男"), "judge",
+                           "%s:*" % tid])
+        noise = [0.9 if j == odd else rng.uniform(0.45, 0.6) for j in range(DS_JUDGES)]
+        taste = [[rng.gauss(0, 0.25) for _ in couples] for _ in range(DS_JUDGES)]
+
+        def seen(srng, c, d, j):
+            return (couples[c]["ability"] + couples[c]["style"][d] + taste[j][c]
+                    + srng.gauss(0, noise[j]))
+
+        # Semifinal: every judge crosses 6 couples in every dance. Redraw (next seed) while the
+        # 6th and the 7th would be tied on crosses.
+        for attempt in range(1000):
+            srng = random.Random(100 * (tix + 1) + attempt)
+            crosses = [[[0] * DS_JUDGES for _ in couples] for _ in dances]
+            for d in range(len(dances)):
+                for j in range(DS_JUDGES):
+                    view = sorted(range(n), key=lambda c: -seen(srng, c, d, j))
+                    for c in view[:DS_RECALL]:
+                        crosses[d][c][j] = 1
+            total = [sum(crosses[d][c][j] for d in range(len(dances)) for j in range(DS_JUDGES))
+                     for c in range(n)]
+            ranked = sorted(range(n), key=lambda c: -total[c])
+            if total[ranked[DS_FINALISTS - 1]] > total[ranked[DS_FINALISTS]]:
+                break
+        else:
+            raise RuntimeError("no tie-free semifinal")
+        semi_attempt = attempt
+        finalists = sorted(ranked[:DS_FINALISTS])      # bib order, as on the judges' sheets
+
+        # Final: every judge places the finalists 1..6 in every dance. Redraw (next seed) until
+        # the final shows the rule this trade is meant to show, for a medal: Standard a tie on
+        # the sum of places that rule 10 leaves equal (rule 11 decides it), Latin a tie on the
+        # sum that rule 10 decides (and no rule 11); in both, no shared final place, so that
+        # every award goes to one couple.
+        want = 11 if tid == "standard" else 10
+        for attempt in range(5000):
+            srng = random.Random(1000 * (tix + 1) + attempt)
+            placings = []
+            for d in range(len(dances)):
+                sheet = [[0] * DS_JUDGES for _ in finalists]
+                for j in range(DS_JUDGES):
+                    view = sorted(range(len(finalists)),
+                                  key=lambda f: -seen(srng, finalists[f], d, j))
+                    for p, f in enumerate(view):
+                        sheet[f][j] = p + 1
+                placings.append(sheet)
+            place, rule, singles = skate_final(placings)
+            if (want in rule and max(rule) == want
+                    and min(place[f] for f in range(len(place)) if rule[f] == want) <= 3
+                    and sorted(place) == list(range(1, DS_FINALISTS + 1))):
+                break
+        else:
+            raise RuntimeError("no final with rule %d" % want)
+        dance_rules = sorted({r for _, rs in singles for r in rs})
+        sums = [sum(s[0][f] for s in singles) for f in range(len(finalists))]
+        report.append("  %-8s %d couples, semifinal attempt %d: cut %d vs %d crosses; "
+                      "final attempt %d, dance rules %s"
+                      % (tid, n, semi_attempt, total[ranked[DS_FINALISTS - 1]],
+                         total[ranked[DS_FINALISTS]], attempt, dance_rules))
+        report.append("    final: " + ", ".join(
+            "%s place %d (sum %s, rule %d)" % (couples[finalists[f]]["bib"], place[f],
+                                               fmt(sums[f]), rule[f])
+            for f in sorted(range(len(finalists)), key=lambda f: place[f])))
+
+        tied = [couples[finalists[f]]["bib"]
+                for f in sorted(range(len(finalists)), key=lambda f: place[f]) if rule[f] == want]
+        first = int(min(place[f] for f in range(len(finalists)) if rule[f] == want))
+        places = [ordinal(first + k) for k in range(len(tied))]
+        ties.append("%s final: %s tie on %s, the sum of their places (rule 9), for %s;"
+                    % (tid.capitalize(), " and ".join([", ".join(tied[:-1]), tied[-1]]),
+                       fmt(sums[rule.index(want)]),
+                       places[0] + "-" + places[-1] if len(tied) > 2 else places[0]))
+        ties.append("  rule 10 leaves them equal and rule 11 gives %s to %s." % (places[0], tied[0])
+                    if want == 11 else "  rule 10 places them %s."
+                    % ", ".join("%s %s" % x for x in zip(tied, places)))
+
+        # Score rows: the scrutineer enters each judge's sheet of a dance as it comes in
+        # (couples in bib order on the sheet).
+        semi, final = [], []
+        for d, (did, _dn, _de) in enumerate(dances):
+            order = list(range(DS_JUDGES))
+            rng.shuffle(order)
+            semi.append([[score_row(ids[j], couples[c]["bib"], "semi." + did, crosses[d][c][j])
+                          for c in range(n)] for j in order])
+            order = list(range(DS_JUDGES))
+            rng.shuffle(order)
+            final.append([[score_row(ids[j], couples[finalists[f]]["bib"], "final." + did,
+                                     placings[d][f][j])
+                           for f in range(len(finalists))] for j in order])
+        semi_blocks.append(semi)
+        final_blocks.append(final)
+
+    write_csv(os.path.join(outdir, "contestants.csv"), ["bib", "name", "trade", "organization"],
+              [[c["bib"], c["name"], c["trade"], c["org"]] for c in contestants])
+    write_csv(os.path.join(outdir, "judges.csv"), ["id", "name", "role", "assignments"], judges)
+
+    # Programme: the afternoon session dances both semifinals (Standard, then Latin), the
+    # evening session both finals. The live file stops in the Latin semifinal: the Standard
+    # semifinal is in, so its finalists are known and wait for placings; in the Latin
+    # semifinal three dances are in and 4 of the 7 paso doble sheets.
+    sheets = lambda rounds: [sheet for dance in rounds for sheet in dance]  # noqa: E731
+    std_semi, latin_semi = sheets(semi_blocks[0]), sheets(semi_blocks[1])
+    cut = 3 * DS_JUDGES + 4
+    live_blocks = std_semi + latin_semi[:cut]
+    rest_blocks = latin_semi[cut:] + sheets(final_blocks[0]) + sheets(final_blocks[1])
+    n_live, n_all = write_scores(outdir, live_blocks, rest_blocks)
+    write_text(os.path.join(outdir, "competition.yaml"), dancesport_yaml(ties))
+    print("dancesport-2026: %d couples, %d marks (%d live = %.0f %%)"
+          % (len(contestants), n_all, n_live, 100.0 * n_live / n_all))
+    print("\n".join(report))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=os.path.join(ROOT, "data"), help="output directory (default: data/)")
@@ -1065,6 +1443,7 @@ def main():
     make_mine_rescue(os.path.join(args.out, "mine-rescue-2026"))
     make_provincial(os.path.join(args.out, "provincial-2026"))
     make_dance(os.path.join(args.out, "dance-2026"))
+    make_dancesport(os.path.join(args.out, "dancesport-2026"))
 
 
 if __name__ == "__main__":
