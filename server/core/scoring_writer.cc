@@ -47,7 +47,12 @@ ScoringWriter::~ScoringWriter() {
   }
   ready_.notify_all();
   thread_.join();
-  for (Pending& p : queue_) {
+  std::deque<Pending> left;
+  {
+    std::lock_guard lock(mutex_);
+    left.swap(queue_);
+  }
+  for (Pending& p : left) {
     if (p.done) p.done({UnavailableError("the server is shutting down")});
   }
 }
@@ -105,6 +110,7 @@ void ScoringWriter::SubmitAll(std::vector<Command> commands, Principal who,
 
 void ScoringWriter::Run(Query query) {
   std::lock_guard lock(mutex_);
+  if (stopping_) return;  // dropped unrun, like a query still queued when the writer stops
   queue_.push_back({Command{}, Principal{}, nullptr, std::move(query), NowUs()});
   ready_.notify_one();
 }

@@ -62,7 +62,8 @@ class ScoringWriter final {
   // runs once with every result, in order, when the last is known.
   void SubmitAll(std::vector<Command> commands, Principal who,
                  std::function<void(std::vector<CommandResult>)> done);
-  // Thread-safe. Runs `query` on the writer thread between batches.
+  // Thread-safe. Runs `query` on the writer thread between batches; once the
+  // writer is stopping, drops it unrun.
   void Run(Query query);
   // Thread-safe. Caps the ledger at `pages` SQLite pages from the next batch
   // on (0: no cap): how tests and fire drills fill the disk.

@@ -25,6 +25,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "server/gateway/outside_work.h"
 #include "server/gateway/tls_context.h"
 
 namespace podium::server {
@@ -198,6 +199,7 @@ struct GatewayState {
   std::map<std::string, Handler, std::less<>> handlers;
   std::atomic<std::size_t> connections{0};
   std::shared_ptr<ssl::context> tls;  // null: plain HTTP
+  OutsideWork outside;                // calls and watch streams that post back to sessions
 
   GatewayState(Api& a, GatewayOptions o) : api(a), options(std::move(o)) {}
 
@@ -351,6 +353,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
     std::uint64_t after_version = 0;
     std::from_chars(after.data(), after.data() + after.size(), after_version);
     session_ = WatchSession::Start(gateway_->api, *who, *view, after_version, this);
+    gateway_->outside.AddWatch(session_);
     ScheduleHeartbeat();
     Read();
   }
@@ -579,9 +582,10 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
     // The Api answers on its own thread: come back to this session's strand.
     handler->second(
         *who, request_.body(),
-        [self = shared_from_this(), keep_alive](const Status& status, std::string json) {
-          net::post(self->stream_.get_executor(), [self, status, keep_alive,
-                                                   json = std::move(json)]() mutable {
+        [held = gateway_->outside.Hold(shared_from_this()), keep_alive](const Status& status,
+                                                                        std::string json) {
+          net::post(held->stream_.get_executor(), [self = held->shared_from_this(), status,
+                                                   keep_alive, json = std::move(json)]() mutable {
             if (!status.ok()) {
               self->Respond(self->ErrorResponse(status, HttpStatusOf(status.code())), keep_alive);
               return;
@@ -616,12 +620,13 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
     reports::ExportOptions options;
     options.provisional = query["provisional"] == "1" || query["provisional"] == "true";
     options.notice = {query["publish_from"], query["publish_to"], query["issuer"]};
-    gateway_->api.GetExportSource(*who, [self = shared_from_this(), name, options,
+    gateway_->api.GetExportSource(*who, [held = gateway_->outside.Hold(shared_from_this()), name,
+                                         options,
                                          keep_alive](StatusOr<reports::ExportSource> source) {
       // Made on this session's strand, not the writer's thread: a big
       // workbook must not hold up marks.
-      net::post(self->stream_.get_executor(), [self, name, options, keep_alive,
-                                               source = std::move(source)]() {
+      net::post(held->stream_.get_executor(), [self = held->shared_from_this(), name, options,
+                                               keep_alive, source = std::move(source)]() {
         auto file = source.ok() ? MakeExport(name, *source, options)
                                 : StatusOr<reports::ExportedFile>(source.status());
         if (!file.ok()) {
@@ -790,11 +795,12 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(Api& api, const GatewayOptions
 int Gateway::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 Gateway::~Gateway() {
-  // Stop the loop, then close: open connections are dropped with their
-  // pending handlers as the io_context goes (WebSocket sessions stop their
-  // watch streams as they go).
+  // Stop the loop; let calls still with the Api come back and stop the watch
+  // streams, so nothing posts to the io_context once it goes; then close.
+  // Open connections are dropped with their pending handlers as it goes.
   impl_->io.stop();
   for (std::thread& t : impl_->threads) t.join();
+  impl_->state->outside.Drain();
   beast::error_code ignored;
   impl_->acceptor.close(ignored);
 }

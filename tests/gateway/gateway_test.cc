@@ -19,11 +19,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
+#include <future>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -1002,6 +1004,43 @@ TEST_P(GatewayTransportTest, ShutsDownWithWatchersConnected) {
   gateway_.reset();  // must neither hang nor crash
   EXPECT_FALSE(watch.Next().has_value());
   EXPECT_EQ(api_->watchers(), 0u);
+}
+
+// A call still with the writer when the gateway stops comes back to a
+// stopped gateway: ~Gateway waits for it (its session owns a socket of the
+// gateway's io_context), the mark it carried is recorded, and the client,
+// whose connection goes with the gateway, retries with the same key.
+TEST_F(GatewayTest, ShutsDownWhileACallIsWithTheWriter) {
+  std::promise<void> writer_blocked;
+  std::promise<void> release_writer;
+  auto release = release_writer.get_future().share();
+  live_->writer().Run([&writer_blocked, release](const ContestState&, const Ledger&) {
+    writer_blocked.set_value();
+    release.wait_for(kWait);
+  });
+  ASSERT_EQ(writer_blocked.get_future().wait_for(kWait), std::future_status::ready);
+  auto reply = std::async(std::launch::async, [&] { return Mark("s-1", "K001", kBench, 12); });
+  // The mark is queued behind the blocked writer once the gateway has passed it on.
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (live_->writer().metrics().queue_depth == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(live_->writer().metrics().queue_depth, 1u);
+
+  auto stopped = std::async(std::launch::async, [&] { gateway_.reset(); });
+  EXPECT_EQ(stopped.wait_for(200ms), std::future_status::timeout)
+      << "the gateway went while a call it made was still out";
+  release_writer.set_value();
+  ASSERT_EQ(stopped.wait_for(kWait), std::future_status::ready);
+  EXPECT_EQ(reply.get().status, 0);  // no answer: the connection closed
+
+  // The mark was recorded once; the retry is answered from the ledger.
+  Stop();
+  ASSERT_NO_FATAL_FAILURE(Start({}));
+  const HttpReply retry = Mark("s-1", "K001", kBench, 12);
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  EXPECT_EQ(retry.Json()["duplicate"], true) << retry.body;
 }
 
 }  // namespace
