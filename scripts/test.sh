@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything, and runs every test, the format
 # check, the layering check, a bounded fuzz run of every libFuzzer target
-# (PODIUM_FUZZ_SECONDS each, default 20) and the suite again under
-# AddressSanitizer + UBSan (scripts/sanitize.sh). Exits non-zero on any failure.
+# (PODIUM_FUZZ_SECONDS each, default 20), the suite again under
+# AddressSanitizer + UBSan (scripts/sanitize.sh) and the tests of our own
+# threads under ThreadSanitizer (scripts/tsan.sh). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -26,3 +27,6 @@ scripts/fuzz.sh "${PODIUM_FUZZ_SECONDS:-20}"
 
 echo "== the test suite under AddressSanitizer + UBSan"
 scripts/sanitize.sh
+
+echo "== the concurrent tests under ThreadSanitizer"
+scripts/tsan.sh
