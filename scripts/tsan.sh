@@ -3,8 +3,9 @@
 # (CMake preset `tsan`, into build-tsan/) and runs them; any data race,
 # lock-order inversion or other TSan report fails it. Those tests run our own
 # threads without gRPC's runtime: the engine's parallel ranking on a task
-# runner (ranking_test), the single writer with its thread pool and the
-# metrics endpoint's thread (metrics_endpoint_test), and the writer, the
+# runner (ranking_test), the engine on a thread pool and the single writer
+# fed and read by many threads (concurrency_test), the metrics endpoint's
+# thread (metrics_endpoint_test), and the writer, the
 # standings hub, watch sessions, auth throttling and Beast sessions on the
 # gateway's io_context threads (gateway_test). Debian's gRPC, absl and
 # protobuf are not built with TSan, which therefore reports races inside and

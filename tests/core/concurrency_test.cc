@@ -1,7 +1,9 @@
-// PROPOSAL (not in the tree): the engine on a ThreadPool, and the single
-// writer fed by several threads while others read the hub, so that
-// ThreadSanitizer sees them truly concurrent (scripts/tsan.sh). The labelled
-// tests leave these parts effectively serialized: a lock removed from
+// The concurrent parts run truly concurrently, for ThreadSanitizer
+// (scripts/tsan.sh runs this binary, label `tsan`): the engine's recompute on
+// a ThreadPool must give exactly what a serial one gives, and the single
+// writer, fed by several threads while others read the hub and query it, must
+// answer every command, including those still queued when it stops. The other
+// labelled tests leave these parts mostly serialized: a lock removed from
 // StandingsHub::latest() went unnoticed by them and was caught here 3 runs of 3.
 #include <atomic>
 #include <chrono>
@@ -77,9 +79,9 @@ class Watching final : public engine::TaskRunner {
   std::set<std::thread::id> ids_;
 };
 
-class EngineOnPoolTest : public ::testing::TestWithParam<engine::Normalization> {};
+class EngineOnThreadPoolTest : public ::testing::TestWithParam<engine::Normalization> {};
 
-TEST_P(EngineOnPoolTest, MatchesSerial) {
+TEST_P(EngineOnThreadPoolTest, GivesExactlyTheSerialStandings) {
   engine::SyntheticOptions o;
   o.contestants = 140'000;  // > 2 ranking parts of 65536, many row chunks of 16384
   o.items = 3;
@@ -123,10 +125,12 @@ TEST_P(EngineOnPoolTest, MatchesSerial) {
   }
   parallel.RecomputeAll();
   ExpectSameStandings(*parallel.standings(), *serial.standings());
-  EXPECT_EQ(pool.threads(), 3u);
+  // Tasks are taken, not dealt, so which threads ran them is up to the
+  // scheduler; over this many batches more than one always has.
+  EXPECT_GE(pool.threads(), 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Normalizations, EngineOnPoolTest,
+INSTANTIATE_TEST_SUITE_P(Normalizations, EngineOnThreadPoolTest,
                          ::testing::Values(engine::Normalization::kJudgeZScore,
                                            engine::Normalization::kNone));
 
@@ -141,7 +145,7 @@ class Counter final : public StandingsSubscriber {
   std::uint64_t last_ = 0;
 };
 
-TEST(WriterProbeTest, ManySubmittersReadersAndAPool) {
+TEST(ScoringWriterConcurrencyTest, AnswersEveryCommandFromManyThreadsWhileOthersRead) {
   engine::SyntheticOptions o;
   o.contestants = 40'000;
   o.items = 3;
@@ -250,7 +254,6 @@ TEST(WriterProbeTest, ManySubmittersReadersAndAPool) {
   latecomer.join();
   writer.reset();
   EXPECT_EQ(late.load(), 20);
-  EXPECT_GE(pool.threads(), 3u);
 }
 
 }  // namespace
