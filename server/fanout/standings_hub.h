@@ -3,11 +3,13 @@
 #ifndef PODIUM_SERVER_FANOUT_STANDINGS_HUB_H_
 #define PODIUM_SERVER_FANOUT_STANDINGS_HUB_H_
 
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "podium/engine/standings.h"
@@ -23,8 +25,8 @@ struct PublishedVersion {
   bool display_frozen = false;
 };
 
-// Receives new versions. OnPublish runs on the publishing thread and must
-// not block (queue the update and return).
+// Receives new versions. OnPublish runs on the hub's fan-out thread and
+// must not block (queue the update and return).
 class StandingsSubscriber {
  public:
   virtual ~StandingsSubscriber() = default;
@@ -32,11 +34,18 @@ class StandingsSubscriber {
 };
 
 // Thread-safe. Holds subscribers weakly: a destroyed one is dropped on the
-// next Publish(). Publish() never waits for a subscriber.
+// next fan-out round. Publish() only records the version and wakes the hub's
+// own fan-out thread, which hands the latest version to every subscriber:
+// the writer never spends its time on a thousand big screens, and versions
+// published during a round are coalesced into the next one (subscribers
+// catch up through DeltasSince(), so none is skipped in content).
 class StandingsHub final {
  public:
-  // Keeps this many recent deltas for resuming clients.
+  // Keeps this many recent deltas for resuming clients. Starts the fan-out thread.
   explicit StandingsHub(std::size_t retained_deltas = 1024);
+  ~StandingsHub();  // stops the fan-out thread after its current round
+  StandingsHub(const StandingsHub&) = delete;
+  StandingsHub& operator=(const StandingsHub&) = delete;
 
   void Publish(PublishedVersion version);
   PublishedVersion latest() const;
@@ -50,11 +59,17 @@ class StandingsHub final {
   std::size_t subscribers() const;
 
  private:
+  void FanOut();  // the fan-out thread
+
   mutable std::mutex mutex_;
+  std::condition_variable published_;
+  std::uint64_t publish_count_ = 0;  // Publish() calls; the fan-out thread's cue
+  bool stopping_ = false;
   PublishedVersion latest_;
   std::deque<std::shared_ptr<const engine::StandingsDelta>> deltas_;
   std::size_t retained_deltas_;
   std::vector<std::weak_ptr<StandingsSubscriber>> subscribers_;
+  std::thread fan_out_;  // last: starts once everything above is ready
 };
 
 }  // namespace podium::server
