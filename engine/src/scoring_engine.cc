@@ -341,7 +341,7 @@ void ScoringEngine::RecomputeMedalTally(StandingsDelta& delta) {
   }
 }
 
-Explanation ScoringEngine::Explain(int contestant) {
+Explanation ScoringEngine::Explain(int contestant) const {
   PODIUM_CHECK(!pending_);
   PODIUM_CHECK(contestant >= 0 && contestant < competition_->num_contestants());
   return trades_[competition_->trade_of(contestant)]->Explain(competition_->row_of(contestant));

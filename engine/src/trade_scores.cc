@@ -85,8 +85,6 @@ TradeScores::TradeScores(const Competition& competition, int trade)
   for (int r = 0; r < n_; ++r) status_[r] = competition.contestant(index_.contestants[r]).status;
   ranking_.Reset(n_, 2 + static_cast<int>(index_.tie_break.size()));
   dirty_item_rows_.resize(num_items_);
-  stale_item_.assign(num_items_, 0);
-  slack_.assign(n_, 0.0);
 
   // Teams as CSR member lists.
   const int num_teams = static_cast<int>(index_.teams.size());
@@ -611,7 +609,7 @@ void TradeScores::CollectChanges(int row, const std::vector<char>* events, RowCh
       maybe = (*events)[e] &&
               !(std::abs(event_score_(row, e) - published_events_(row, e)) < safe_half_unit_);
     }
-    if (!maybe) return;
+    if (!maybe && !ItemKeyMoved(row, *events)) return;
   }
   const int num_keys = ranking_.num_keys();
   std::int64_t keys[kMaxKeys];
@@ -646,6 +644,11 @@ void TradeScores::CollectChunk(int first, int last, bool everything, const std::
   const double* total = stage_total_.col(0).data();
   const double* published_total = published_total_.data();
   const double* published_events = published_events_.data();  // row-major
+  // Tie-breaks on re-derived items are checked key by key.
+  bool item_keys = false;
+  for (const ResolvedKey& key : index_.tie_break) {
+    item_keys = item_keys || (key.kind == KeyKind::kItem && events[item_event_[key.index]]);
+  }
   auto dirty = std::lower_bound(rows.begin(), rows.end(), first);
   for (int r = first; r < last; ++r) {
     const bool dirty_row = dirty != rows.end() && *dirty == r;
@@ -656,8 +659,24 @@ void TradeScores::CollectChunk(int first, int last, bool everything, const std::
                                   published_events[static_cast<std::size_t>(r) * num_events_ + e]) <
                          safe_half_unit_);
     }
-    if (maybe) CollectChanges(r, dirty_row ? nullptr : &events, out);
+    if (maybe || (item_keys && ItemKeyMoved(r, events))) {
+      CollectChanges(r, dirty_row ? nullptr : &events, out);
+    }
   }
+}
+
+bool TradeScores::ItemKeyMoved(int row, const std::vector<char>& events) const {
+  // An item's score is not published, so unlike the total and the events it
+  // has no published value to stay near: compare its ranking key itself.
+  const std::span<const std::int64_t> keys = ranking_.keys(row);
+  for (std::size_t k = 0; k < index_.tie_break.size(); ++k) {
+    const ResolvedKey& key = index_.tie_break[k];
+    if (key.kind == KeyKind::kItem && events[item_event_[key.index]] &&
+        TieBreakKey(key, row) != keys[2 + k]) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void TradeScores::Rerank(const std::vector<int>& rows, RowChanges& changes, TradeDelta& delta) {
@@ -709,92 +728,38 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   if (full) structure_dirty_ = true;  // re-rank from scratch too
 
   // 1. Items. A normalized item depends on every mark of every judge on it,
-  // so any change re-derives the whole item — or, where the change can be
-  // bounded, moves it into rows' slack (see slack_); otherwise only changed rows.
+  // so any change re-derives the whole item; otherwise only changed rows.
   std::vector<char> event_all(num_events_, full ? 1 : 0);
   std::vector<int> whole_items;
   std::vector<int> rows = dirty_rows_;
   // A Rasch model's measures depend on every mark of all its items: a
   // change to one re-estimates the model and re-derives all of its items.
   std::vector<char> model_dirty(rasch_.num_models(), 0);
-  bool any_model_dirty = false;
   for (int i = 0; i < num_items_; ++i) {
     const int m = rasch_.ModelOf(i).first;
     if (m >= 0 && (full || !dirty_item_rows_[i].empty())) model_dirty[m] = 1;
   }
   for (int m = 0; m < rasch_.num_models(); ++m) {
     if (model_dirty[m]) rasch_.Estimate(m, marks_);
-    any_model_dirty = any_model_dirty || model_dirty[m];
   }
-  std::vector<int> adjusted;  // normalized items whose adjustments change
   for (int i = 0; i < num_items_; ++i) {
     std::vector<int>& dirty = dirty_item_rows_[i];
     SortUnique(dirty);
-    rows.insert(rows.end(), dirty.begin(), dirty.end());
-    const Normalization normalization = competition_.item(index_.items[i]).normalization;
-    if (normalization != Normalization::kNone && rasch_.ModelOf(i).first < 0 && !dirty.empty()) {
-      adjusted.push_back(i);
-    }
-  }
-  SortUnique(rows);
-  const bool defer = !any_model_dirty && CanDefer(adjusted, full) &&
-                     rows.size() * kIncrementalRowsDivisor <= static_cast<size_t>(n_);
-  double drift = 0;  // how far any value of a row not in `rows` may move
-  if (defer) {
-    double item_shift = 0;
-    std::vector<double> event_shift(num_events_, 0.0);
-    for (const int i : adjusted) {
-      JudgeAdjustment next =
-          ComputeAdjustment(competition_.item(index_.items[i]).normalization, marks_[i]);
-      const double shift = AdjustmentShift(i, adjustment_[i], next);
-      adjustment_[i] = std::move(next);
-      if (shift == 0) continue;
-      stale_item_[i] = 1;
-      any_stale_ = true;
-      item_shift = std::max(item_shift, shift);
-      event_shift[item_event_[i]] +=
-          std::abs(competition_.item(index_.items[i]).spec->weight) * shift;
-    }
-    double total_shift = 0;
-    for (int e = 0; e < num_events_; ++e) {
-      total_shift += std::abs(event_weight_[e]) * event_shift[e];
-      drift = std::max(drift, event_shift[e]);
-    }
-    drift = std::max({drift, item_shift, total_shift});
-    // Rounding in the sums themselves: far below any published unit.
-    if (drift > 0) drift = drift * (1 + 1e-9) + 1e-9;
-  }
-  for (int i = 0; i < num_items_; ++i) {
-    std::vector<int>& dirty = dirty_item_rows_[i];
     const ItemIndex& item = competition_.item(index_.items[i]);
     const int model = rasch_.ModelOf(i).first;
-    if (full || (model >= 0 && model_dirty[model]) ||
-        (!defer && item.normalization != Normalization::kNone && !dirty.empty())) {
+    if (full || (item.normalization != Normalization::kNone && !dirty.empty()) ||
+        (model >= 0 && model_dirty[model])) {
       adjustment_[i] = ComputeAdjustment(item.normalization, marks_[i]);
-      whole_items.push_back(i);
-      event_all[item_event_[i]] = 1;
-    } else if (!defer && stale_item_[i]) {
-      // A whole pass is coming: rows lagging behind this item catch up in it.
       whole_items.push_back(i);
       event_all[item_event_[i]] = 1;
     } else {
       for (const int r : dirty) AggregateItem(i, r, 1);
     }
+    rows.insert(rows.end(), dirty.begin(), dirty.end());
     dirty.clear();
   }
   dirty_rows_.clear();
-  if (!defer) {
-    std::fill(stale_item_.begin(), stale_item_.end(), 0);
-    any_stale_ = false;
-    slack_valid_ = false;  // recomputed when next needed, from exact values
-  } else if (any_stale_) {
-    // Rows with new marks are re-derived exactly, lagging items included.
-    for (const int r : rows) {
-      for (int i = 0; i < num_items_; ++i) {
-        if (stale_item_[i]) AggregateItem(i, r, 1);
-      }
-    }
-  }
+  SortUnique(rows);
 
   // 2. Events. Standardization couples every row of the event.
   bool all_rows =
@@ -829,42 +794,9 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   // every step is row by row, so one pass over row chunks does them all
   // (in parallel when the task runner allows).
   RowChanges changes;
-  std::vector<int> settled;  // rows whose slack ran out, re-derived exactly
   if (!all_rows) {
-    // Without `defer` nothing lags and nothing drifts: the changed rows only.
     for (const int r : rows) ComputeTotals(r, r + 1);
     for (const int r : rows) CollectChanges(r, nullptr, changes);
-    if (drift > 0) {
-      // Every other row's values may have moved by up to `drift`: those with
-      // no slack left are re-derived; the rest publish and rank as before.
-      const auto chunks = RowChunks();
-      std::vector<RowChanges> chunk_changes(chunks.size());
-      std::vector<std::vector<int>> chunk_settled(chunks.size());
-      RunTasks(static_cast<int>(chunks.size()), [&](int c) {
-        auto dirty = std::lower_bound(rows.begin(), rows.end(), chunks[c].first);
-        for (int r = chunks[c].first; r < chunks[c].second; ++r) {
-          if (dirty != rows.end() && *dirty == r) {
-            ++dirty;
-            continue;
-          }
-          const double slack = (slack_valid_ ? slack_[r] : Margin(r)) - drift;
-          slack_[r] = slack;
-          if (slack > 0) continue;
-          SettleRow(r);
-          CollectChanges(r, nullptr, chunk_changes[c]);
-          chunk_settled[c].push_back(r);
-        }
-      });
-      slack_valid_ = true;
-      for (std::size_t c = 0; c < chunks.size(); ++c) {
-        RowChanges& more = chunk_changes[c];
-        changes.moved.insert(changes.moved.end(), more.moved.begin(), more.moved.end());
-        changes.keys.insert(changes.keys.end(), more.keys.begin(), more.keys.end());
-        changes.events_changed.insert(changes.events_changed.end(), more.events_changed.begin(),
-                                      more.events_changed.end());
-        settled.insert(settled.end(), chunk_settled[c].begin(), chunk_settled[c].end());
-      }
-    }
   } else {
     const auto chunks = RowChunks();
     std::vector<RowChanges> chunk_changes(chunks.size());
@@ -910,76 +842,13 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   structure_dirty_ = false;
   dirty_ = false;
 
+  // 4. Teams add up published totals, so they follow the rows whose
+  // published values changed.
   std::vector<int> published_rows;
   published_rows.reserve(delta.rows.size());
   for (const StandingRow& row : delta.rows)
     published_rows.push_back(competition_.row_of(row.contestant));
-  if (slack_valid_) {
-    // Exact rows, and rows published anew, measure their slack afresh.
-    for (const std::vector<int>* list : {&rows, &settled, &published_rows}) {
-      for (const int r : *list) slack_[r] = Margin(r);
-    }
-  }
-
-  // 4. Teams add up published totals, so they follow the rows whose
-  // published values changed.
   RecomputeTeams(full, published_rows, delta);
-}
-
-bool TradeScores::CanDefer(const std::vector<int>& changed, bool full) const {
-  if (full || structure_dirty_ || whole_trade_ || index_.spec->total_standardize.enabled) {
-    return false;
-  }
-  // Standardization couples every row; recalls count marks.
-  for (const EventIndex& event : index_.events) {
-    if (event.spec->standardize.enabled || event.spec->ranking != EventRanking::kScores) {
-      return false;
-    }
-  }
-  for (const int i : changed) {
-    const Normalization n = competition_.item(index_.items[i]).normalization;
-    if (n != Normalization::kJudgeZScore && n != Normalization::kJudgeRobust) return false;
-  }
-  return true;
-}
-
-double TradeScores::AdjustmentShift(int trade_item, const JudgeAdjustment& before,
-                                    const JudgeAdjustment& after) const {
-  // An adjusted mark is clamp(raw * scale + offset) with raw in [0, mark_max]:
-  // its change is linear in raw, so largest at an end, and clamping only
-  // shrinks it. A panel's mean, trimmed mean or median moves no further than
-  // the marks it is made of, each by at most the largest shift.
-  const double top = params_[trade_item].mark_max;
-  double shift = 0;
-  for (Eigen::Index c = 0; c < before.scale.size(); ++c) {
-    const double offset = after.offset(c) - before.offset(c);
-    const double scale = after.scale(c) - before.scale(c);
-    shift = std::max({shift, std::abs(offset), std::abs(top * scale + offset)});
-  }
-  return shift * std::abs(params_[trade_item].score_scale);
-}
-
-void TradeScores::SettleRow(int row) {
-  for (int i = 0; i < num_items_; ++i) {
-    if (stale_item_[i]) AggregateItem(i, row, 1);
-  }
-  for (int e = 0; e < num_events_; ++e) ComputeEvents(e, row, row + 1);
-  ComputeTotals(row, row + 1);
-}
-
-double TradeScores::Margin(int row) const {
-  double margin =
-      safe_half_unit_ - std::abs(stage_total_(row, stage_reached_[row]) - published_total_[row]);
-  for (int e = 0; e < num_events_; ++e) {
-    margin = std::min(margin,
-                      safe_half_unit_ - std::abs(event_score_(row, e) - published_events_(row, e)));
-  }
-  for (const ResolvedKey& key : index_.tie_break) {
-    if (key.kind != KeyKind::kItem) continue;
-    const double value = item_score_(row, key.index);
-    margin = std::min(margin, safe_half_unit_ - std::abs(value - Published(value)));
-  }
-  return margin;
 }
 
 void TradeScores::ComputeTeam(int team, std::int64_t* keys) {
@@ -1215,11 +1084,7 @@ std::vector<JudgeItemStats> TradeScores::JudgeAnalytics() const {
   return out;
 }
 
-Explanation TradeScores::Explain(int row) {
-  if (any_stale_) {
-    SettleRow(row);
-    if (slack_valid_) slack_[row] = Margin(row);
-  }
+Explanation TradeScores::Explain(int row) const {
   Explanation out;
   out.contestant = index_.contestants[row];
   out.trade = trade_;
@@ -1337,7 +1202,7 @@ std::size_t TradeScores::StateBytes() const {
   bytes += stage_reached_.size() + status_.size();
   bytes += static_cast<std::size_t>(ranking_.size()) *
            (ranking_.num_keys() * sizeof(std::int64_t) + 3 * sizeof(std::int32_t));
-  bytes += published_.size() * sizeof(StandingRow) + slack_.size() * sizeof(double);
+  bytes += published_.size() * sizeof(StandingRow);
   bytes += team_rows_.size() * 2 * sizeof(TeamRow) + team_members_.size() * sizeof(int);
   return bytes;
 }

@@ -74,8 +74,7 @@ class TradeScores final {
   const StandingRow& published(int row) const { return published_[row]; }
   int rank(int row) const { return ranking_.rank(row); }
 
-  // Settles the row first (see slack_), so every number is exact.
-  Explanation Explain(int row);
+  Explanation Explain(int row) const;
   std::vector<JudgeItemStats> JudgeAnalytics() const;
   // The trade's skating stages, in stage order.
   std::vector<ExplainedSkating> SkatingStages() const;
@@ -83,18 +82,6 @@ class TradeScores final {
 
  private:
   void AggregateItem(int trade_item, int first, int count);
-  // Whether the normalized items in `changed` (their adjustments about to
-  // change) may leave rows other than the changed ones lagging (see slack_).
-  bool CanDefer(const std::vector<int>& changed, bool full) const;
-  // How far any item, event or total value of a row can move when item i's
-  // adjustment goes from `before` to `after` (one term of the drift).
-  double AdjustmentShift(int trade_item, const JudgeAdjustment& before,
-                         const JudgeAdjustment& after) const;
-  // Re-derives a lagging row's items, events and total exactly.
-  void SettleRow(int row);
-  // How much drift `row`'s values can take before a published value, or a
-  // ranking key, could change: the least distance to a rounding boundary.
-  double Margin(int row) const;
   std::vector<std::pair<int, int>> RowChunks() const;  // [first, last) row ranges
   void RunTasks(int count, const std::function<void(int)>& task) const;
   // Runs fn(first, last) over chunks of rows, on the task runner.
@@ -134,6 +121,8 @@ class TradeScores final {
   // `events`: which events were re-derived for this row (nullptr: anything
   // about the row may have changed).
   void CollectChanges(int row, const std::vector<char>* events, RowChanges& out) const;
+  // Whether a tie-break key on an item of a re-derived event (`events`) changed.
+  bool ItemKeyMoved(int row, const std::vector<char>& events) const;
   // CollectChanges over rows [first, last): `rows` (sorted) were recomputed,
   // `events` re-derived for every row; `everything`: anything may have changed.
   void CollectChunk(int first, int last, bool everything, const std::vector<int>& rows,
@@ -225,22 +214,6 @@ class TradeScores final {
   std::vector<RankSpan> team_order_spans_;
   bool republish_all_ = true;
   std::vector<std::tuple<int, int, int>> award_changes_;
-
-  // Rows lagging behind normalized items' adjustments. A new mark on a
-  // normalized item moves every adjusted mark of it a little; re-deriving
-  // every row for it costs a pass over the whole trade, although only the
-  // rows near a rounding boundary can publish or rank differently. So each
-  // row keeps its slack, the drift its values can take before a published
-  // value or ranking key could change; a change moves every value by at most
-  // a bound worked out from the old and new adjustments, which is taken off
-  // every row's slack, and only rows whose slack runs out (and rows whose
-  // marks changed) are re-derived. Published values and keys are therefore
-  // always exactly those of a full recompute; lagging unpublished values are
-  // settled before anything shows them (Explain) and by any whole pass.
-  std::vector<char> stale_item_;  // per trade item: some rows lag behind its adjustment
-  bool any_stale_ = false;
-  std::vector<double> slack_;  // per row; valid when slack_valid_
-  bool slack_valid_ = false;
 
   // Dirty tracking since the last Recompute().
   bool dirty_ = true;

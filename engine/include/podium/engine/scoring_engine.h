@@ -62,10 +62,8 @@ class ScoringEngine final {
   const Competition& competition() const { return *competition_; }
 
   // How the contestant's current total is made up. Requires a Recompute()
-  // since the last Apply() (CHECKed). Not const: it first brings the
-  // contestant's unpublished values up to date, which a live recompute may
-  // leave lagging (their published values never lag).
-  Explanation Explain(int contestant);
+  // since the last Apply() (CHECKed).
+  Explanation Explain(int contestant) const;
 
   // The judge's current mark on an item for a contestant, if any.
   // Precondition (CHECKed): valid indices.
