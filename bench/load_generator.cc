@@ -12,9 +12,14 @@
 //           and leaving, for a time: throughput, ack p99 and memory per interval
 //
 // Every run is bounded in time and count and stops by itself.
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/proto_buffer_reader.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -23,6 +28,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +43,60 @@
 #include "server/rpc/rpc_server.h"
 
 namespace podium {
+
+// What the load generator's watchers read from a v1.StandingsUpdate: only
+// its version (a snapshot's `version`, a delta's `to_version`). A big screen
+// parses the whole update on its own machine; here a thousand watchers share
+// the server's two cores, and parsing every row of every update for them
+// took a quarter of the CPU the server needed, so they skip the rest of the
+// bytes (SerializationTraits below).
+struct UpdateVersion {
+  std::uint64_t version = 0;
+};
+
+}  // namespace podium
+
+template <>
+class grpc::SerializationTraits<podium::UpdateVersion> {
+ public:
+  static grpc::Status Serialize(const podium::UpdateVersion&, grpc::ByteBuffer*, bool*) {
+    return {grpc::StatusCode::UNIMPLEMENTED, "watchers only read updates"};
+  }
+  static grpc::Status Deserialize(grpc::ByteBuffer* buffer, podium::UpdateVersion* update) {
+    using google::protobuf::internal::WireFormatLite;
+    grpc::ProtoBufferReader reader(buffer);
+    google::protobuf::io::CodedInputStream in(&reader);
+    update->version = 0;
+    bool ok = true;
+    // StandingsUpdate: snapshot = 1 (Standings, version = 1), delta = 2
+    // (StandingsDelta, to_version = 2).
+    while (const std::uint32_t tag = in.ReadTag()) {
+      const int field = WireFormatLite::GetTagFieldNumber(tag);
+      if ((field == 1 || field == 2) &&
+          WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+        std::uint32_t length = 0;
+        ok = ok && in.ReadVarint32(&length);
+        const auto limit = in.PushLimit(static_cast<int>(length));
+        while (const std::uint32_t inner = in.ReadTag()) {
+          if (WireFormatLite::GetTagFieldNumber(inner) == field &&
+              WireFormatLite::GetTagWireType(inner) == WireFormatLite::WIRETYPE_VARINT) {
+            ok = ok && in.ReadVarint64(&update->version);
+          } else {
+            ok = ok && WireFormatLite::SkipField(&in, inner);
+          }
+        }
+        in.PopLimit(limit);
+      } else {
+        ok = ok && WireFormatLite::SkipField(&in, tag);
+      }
+    }
+    buffer->Clear();
+    if (!ok) return {grpc::StatusCode::INTERNAL, "not a StandingsUpdate"};
+    return grpc::Status::OK;
+  }
+};
+
+namespace podium {
 namespace {
 
 namespace fs = std::filesystem;
@@ -49,7 +109,8 @@ struct Options {
   int judges = 200;
   int watchers = 1000;
   int streams = 4;
-  int churn = 10;  // soak: watchers replaced every second
+  int churn = 10;   // soak: watchers replaced every second
+  double rate = 0;  // watch: marks/s from the judges in all (open loop); 0: closed loop
   double seconds = 10;
   long long marks = 1'000'000;  // replay: ledger size; bulk: marks to import
   bool zscore = false;          // judge z-score normalization on every item
@@ -99,6 +160,9 @@ struct JudgeWork {
   std::string judge, token;
   std::vector<std::pair<std::string, double>> marks;  // bib, value
   std::string item;
+  // Paced runs: the next mark to send, and whether one is in flight.
+  std::size_t sent = 0;
+  std::shared_ptr<std::atomic<bool>> in_flight = std::make_shared<std::atomic<bool>>(false);
 };
 
 std::vector<JudgeWork> Work(const Setup& s, int judges) {
@@ -123,16 +187,68 @@ std::vector<JudgeWork> Work(const Setup& s, int judges) {
 }
 
 // Closed-loop judges: each has one SubmitMark in flight until `until`.
+// When each acknowledged mark was submitted, by ledger sequence: written by
+// the judges' callbacks, read by the watchers', on gRPC's threads, without a
+// lock (the measuring must not slow down what it measures).
+class SubmitTimes final {
+ public:
+  SubmitTimes(std::size_t capacity, Clock::time_point epoch) : ns_(capacity), epoch_(epoch) {}
+  void Set(std::uint64_t sequence, Clock::time_point at) {
+    if (sequence < ns_.size()) ns_[sequence] = (at - epoch_).count() + 1;
+  }
+  // Not acknowledged yet (or out of range): nullopt.
+  std::optional<Clock::time_point> Get(std::uint64_t sequence) const {
+    const std::int64_t ns = sequence < ns_.size() ? ns_[sequence].load() : 0;
+    if (ns == 0) return std::nullopt;
+    return epoch_ + Clock::duration(ns - 1);
+  }
+
+ private:
+  std::vector<std::atomic<std::int64_t>> ns_;
+  Clock::time_point epoch_;
+};
+
+// Latencies in 0.1 ms buckets up to 10 s (and one above), lock-free.
+class LatencyHistogram final {
+ public:
+  void Add(double ms) {
+    const auto bucket = static_cast<std::size_t>(std::max(0.0, ms) * 10);
+    ++buckets_[std::min(bucket, buckets_.size() - 1)];
+    ++count_;
+  }
+  std::uint64_t count() const { return count_; }
+  // The upper edge of the bucket holding the p-th latency, in ms.
+  double Percentile(double p) const {
+    const std::uint64_t count = count_;
+    if (count == 0) return 0;
+    const auto rank =
+        std::min(count - 1, static_cast<std::uint64_t>(p * static_cast<double>(count)));
+    std::uint64_t seen = 0;
+    for (std::size_t b = 0; b < buckets_.size(); ++b) {
+      seen += buckets_[b];
+      if (seen > rank) return static_cast<double>(b + 1) / 10;
+    }
+    return static_cast<double>(buckets_.size()) / 10;
+  }
+
+ private:
+  std::array<std::atomic<std::uint64_t>, 100'001> buckets_{};
+  std::atomic<std::uint64_t> count_{0};
+};
+
 struct JudgeLoad {
   std::mutex mutex;
   std::condition_variable done;
   int active = 0;
   std::vector<double> latencies_ms;
   std::atomic<long long> accepted{0}, refused{0};
-  std::map<std::uint64_t, Clock::time_point>* submitted_at = nullptr;  // sequence -> submit time
+  SubmitTimes* submitted_at = nullptr;  // watch: when each acknowledged mark was submitted
   // Soak: a judge who has entered every mark goes on correcting them (to 0
   // and back), so the load never runs out.
   bool wrap = false;
+  // Paced (open loop, RunJudgesPaced): an answered mark does not start the
+  // judge's next one; the pacer does.
+  bool paced = false;
 };
 
 void RunJudge(v1::ScoringService::Stub* stub, JudgeWork* work, size_t next, Clock::time_point until,
@@ -199,15 +315,19 @@ void RunJudge(v1::ScoringService::Stub* stub, JudgeWork* work, size_t next, Cloc
   stub->async()->SubmitMark(&call->context, &call->request, &call->response,
                             [=](grpc::Status status) {
                               const auto now = Clock::now();
+                              if (status.ok() && load->submitted_at != nullptr) {
+                                load->submitted_at->Set(call->response.sequence(), call->start);
+                              }
                               {
                                 std::lock_guard lock(load->mutex);
                                 load->latencies_ms.push_back(Ms(now - call->start));
-                                if (status.ok() && load->submitted_at != nullptr) {
-                                  (*load->submitted_at)[call->response.sequence()] = call->start;
-                                }
                               }
                               (status.ok() ? load->accepted : load->refused)++;
                               delete call;
+                              if (load->paced) {
+                                *work->in_flight = false;
+                                return;
+                              }
                               RunJudge(stub, work, next + 1, until, load);
                             });
 }
@@ -223,6 +343,40 @@ void RunJudges(const std::string& address, std::vector<JudgeWork>& work, double 
   std::unique_lock lock(load.mutex);
   load.done.wait_for(lock, std::chrono::duration<double>(seconds + 30),
                      [&] { return load.active == 0; });
+}
+
+// Open loop: `rate` marks per second in all, handed to the judges in turn;
+// a judge whose last mark is still unanswered lets the turn pass (so an
+// overloaded server sees fewer marks, not a growing backlog). Sleeps between
+// marks: this is a load generator, not a test.
+void RunJudgesPaced(const std::string& address, std::vector<JudgeWork>& work, double seconds,
+                    double rate, JudgeLoad& load) {
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto stub = v1::ScoringService::NewStub(channel);
+  load.paced = true;
+  const auto start = Clock::now();
+  const auto until =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  std::vector<JudgeWork*> judges;
+  for (JudgeWork& w : work) {
+    if (!w.marks.empty()) judges.push_back(&w);
+  }
+  for (long long k = 0; !judges.empty(); ++k) {
+    const auto at = start + std::chrono::duration_cast<Clock::duration>(
+                                std::chrono::duration<double>(static_cast<double>(k) / rate));
+    if (at >= until) break;
+    std::this_thread::sleep_until(at);
+    JudgeWork* w = judges[static_cast<std::size_t>(k) % judges.size()];
+    if (w->sent >= w->marks.size() || w->in_flight->exchange(true)) continue;
+    RunJudge(stub.get(), w, w->sent++, until + std::chrono::seconds(30), &load);
+  }
+  // Let the last marks be answered (bounded).
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  for (JudgeWork* w : judges) {
+    while (*w->in_flight && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
 }
 
 struct Running {
@@ -337,23 +491,27 @@ int Bulk(const Options& o) {
 }
 
 // A watcher of one trade's top 20: records when each version arrives.
-class Watcher final : public grpc::ClientReadReactor<v1::StandingsUpdate> {
+class Watcher final : public grpc::ClientBidiReactor<v1::WatchStandingsRequest, UpdateVersion> {
  public:
-  Watcher(v1::StandingsService::Stub* stub, const std::string& token, const std::string& trade,
+  Watcher(grpc::TemplatedGenericStub<v1::WatchStandingsRequest, UpdateVersion>* stub,
+          const std::string& token, const std::string& trade,
           std::function<void(std::uint64_t, Clock::time_point)> seen)
       : seen_(std::move(seen)) {
     context_.AddMetadata("authorization", "Bearer " + token);
     request_.set_trade(trade);
     request_.set_limit(20);
-    stub->async()->WatchStandings(&context_, &request_, this);
+    // A server-streaming call is, on the wire, a stream on which the client
+    // sends one message and closes its side.
+    stub->PrepareBidiStreamingCall(&context_, "/podium.v1.StandingsService/WatchStandings", {},
+                                   this);
+    StartWrite(&request_);
+    StartWritesDone();
     StartRead(&update_);
     StartCall();
   }
   void OnReadDone(bool ok) override {
     if (!ok) return;
-    const std::uint64_t version =
-        update_.has_snapshot() ? update_.snapshot().version() : update_.delta().to_version();
-    seen_(version, Clock::now());
+    seen_(update_.version, Clock::now());
     ++updates;
     StartRead(&update_);
   }
@@ -375,7 +533,7 @@ class Watcher final : public grpc::ClientReadReactor<v1::StandingsUpdate> {
  private:
   grpc::ClientContext context_;
   v1::WatchStandingsRequest request_;
-  v1::StandingsUpdate update_;
+  UpdateVersion update_;
   std::function<void(std::uint64_t, Clock::time_point)> seen_;
   std::mutex mutex_;
   std::condition_variable done_;
@@ -389,38 +547,49 @@ int Watch(const Options& o) {
   // Everyone watches trade-01; the judges score everywhere, so a share of
   // the marks concern the watched trade.
   auto channel = grpc::CreateChannel(server.address, grpc::InsecureChannelCredentials());
-  auto stub = v1::StandingsService::NewStub(channel);
-  std::map<std::uint64_t, Clock::time_point> submitted_at;
-  std::mutex latency_mutex;
-  std::vector<double> latencies_ms;
+  grpc::TemplatedGenericStub<v1::WatchStandingsRequest, UpdateVersion> stub(channel);
+  std::size_t marks = 0;
+  for (const JudgeWork& w : work) marks += w.marks.size();
+  const std::uint64_t first_sequence = server.live->hub().latest().standings->version;
+  SubmitTimes submitted_at(first_sequence + marks + 1, Clock::now());
+  LatencyHistogram latencies;
   JudgeLoad load;
   load.submitted_at = &submitted_at;
   std::vector<std::unique_ptr<Watcher>> watchers;
-  std::vector<std::uint64_t> last(o.watchers, 0);
+  // Per watcher, touched only by its own stream's callbacks (one at a time).
+  std::vector<std::uint64_t> last(o.watchers, first_sequence);
   for (int w = 0; w < o.watchers; ++w) {
     watchers.push_back(
-        std::make_unique<Watcher>(stub.get(), s.tokens.at("display-1"), "trade-01",
+        std::make_unique<Watcher>(&stub, s.tokens.at("display-1"), "trade-01",
                                   [&, w](std::uint64_t version, Clock::time_point at) {
                                     // Every mark up to `version` is now visible to this watcher.
-                                    std::lock_guard lock(load.mutex);
-                                    for (auto it = submitted_at.upper_bound(last[w]);
-                                         it != submitted_at.end() && it->first <= version; ++it) {
-                                      latencies_ms.push_back(Ms(at - it->second));
+                                    for (std::uint64_t q = last[w] + 1; q <= version; ++q) {
+                                      if (const auto submitted = submitted_at.Get(q))
+                                        latencies.Add(Ms(at - *submitted));
                                     }
                                     last[w] = std::max(last[w], version);
                                   }));
   }
-  RunJudges(server.address, work, o.seconds, load);
+  if (o.rate > 0) {
+    RunJudgesPaced(server.address, work, o.seconds, o.rate, load);
+  } else {
+    RunJudges(server.address, work, o.seconds, load);
+  }
   for (auto& w : watchers) w->Cancel();
   for (auto& w : watchers) w->Wait();
   long long updates = 0;
   for (auto& w : watchers) updates += w->updates;
+  std::printf("watch: judges %s\n",
+              o.rate > 0
+                  ? ("paced at " + std::to_string(static_cast<int>(o.rate)) + " marks/s").c_str()
+                  : "closed loop, one mark in flight each");
   std::printf(
       "watch: %d watchers of trade-01 top 20, %d judges scoring for %.0f s: %lld marks, %lld "
       "updates delivered; mark-to-watcher latency p50 %.1f ms, p99 %.1f ms, max %.1f ms "
-      "(%zu samples)\n",
-      o.watchers, o.judges, o.seconds, load.accepted.load(), updates, Percentile(latencies_ms, 0.5),
-      Percentile(latencies_ms, 0.99), Percentile(latencies_ms, 1.0), latencies_ms.size());
+      "(%llu samples, 0.1 ms buckets)\n",
+      o.watchers, o.judges, o.seconds, load.accepted.load(), updates, latencies.Percentile(0.5),
+      latencies.Percentile(0.99), latencies.Percentile(1.0),
+      static_cast<unsigned long long>(latencies.count()));
   return 0;
 }
 
@@ -445,12 +614,12 @@ int Soak(const Options& o) {
   std::vector<JudgeWork> work = Work(s, o.judges);
   Running server = Start(s);
   auto channel = grpc::CreateChannel(server.address, grpc::InsecureChannelCredentials());
-  auto stub = v1::StandingsService::NewStub(channel);
+  grpc::TemplatedGenericStub<v1::WatchStandingsRequest, UpdateVersion> stub(channel);
   const int trades = s.competition->num_trades();
   auto new_watcher = [&, n = 0]() mutable {
     char trade[24];
     std::snprintf(trade, sizeof trade, "trade-%02d", 1 + n++ % trades);
-    return std::make_unique<Watcher>(stub.get(), s.tokens.at("display-1"), trade,
+    return std::make_unique<Watcher>(&stub, s.tokens.at("display-1"), trade,
                                      [](std::uint64_t, Clock::time_point) {});
   };
   std::vector<std::unique_ptr<Watcher>> watchers;
@@ -582,6 +751,8 @@ Options Parse(int argc, char** argv) {
       o.watchers = std::stoi(next());
     else if (a == "--churn")
       o.churn = std::stoi(next());
+    else if (a == "--rate")
+      o.rate = std::stod(next());
     else if (a == "--streams")
       o.streams = std::stoi(next());
     else if (a == "--seconds")
@@ -595,7 +766,7 @@ Options Parse(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: podium_load --mode judges|bulk|watch|replay|soak [--contestants N] "
-                   "[--trades T] [--judges J] [--watchers W] [--churn C] [--streams S] "
+                   "[--trades T] [--judges J] [--watchers W] [--churn C] [--rate R] [--streams S] "
                    "[--seconds S] "
                    "[--marks M] [--normalization none|judge-zscore] [--work DIR]\n");
       std::exit(2);
