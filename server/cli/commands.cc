@@ -128,35 +128,56 @@ int Validate(const Args& args, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-int Score(const Args& args, std::ostream& out, std::ostream& err) {
+// What `score` and `judges` share: DIR (the one argument) scored, the
+// --format (table, json or csv) and the trade chosen with --trade (-1: all).
+struct Report {
+  Scored scored;
+  std::string format;
+  int trade = -1;
+};
+
+// The Report, or nullopt once the reason is printed (`*code`: the exit code).
+std::optional<Report> LoadReport(const Args& args, std::ostream& err, int* code) {
+  *code = 2;
   if (args.positional.size() != 1) {
     err << kUsage;
-    return 2;
+    return std::nullopt;
   }
   const std::string format = args.Get("format").value_or("table");
   if (format != "table" && format != "json" && format != "csv") {
     err << "podium: --format must be table, json or csv, not '" << format << "'\n";
-    return 2;
+    return std::nullopt;
   }
   LoadFailure failure;
   auto scored = LoadAndScore(args.positional[0], args, err, &failure);
-  if (!scored) return failure.code;
+  if (!scored) {
+    *code = failure.code;
+    return std::nullopt;
+  }
   int trade = -1;
   if (const auto id = args.Get("trade")) {
     auto found = scored->competition->FindTrade(*id);
     if (!found.ok()) {
       err << "podium: " << found.status().message() << "\n";
-      return 1;
+      *code = 1;
+      return std::nullopt;
     }
     trade = *found;
   }
-  const auto standings = scored->engine->standings();
-  if (format == "json") {
-    out << StandingsJson(*standings, trade);
-  } else if (format == "csv") {
-    out << StandingsCsv(*standings, trade);
+  return Report{std::move(*scored), format, trade};
+}
+
+int Score(const Args& args, std::ostream& out, std::ostream& err) {
+  int code = 0;
+  const auto report = LoadReport(args, err, &code);
+  if (!report) return code;
+  const auto standings = report->scored.engine->standings();
+  if (report->format == "json") {
+    out << StandingsJson(*standings, report->trade);
+  } else if (report->format == "csv") {
+    out << StandingsCsv(*standings, report->trade);
   } else {
-    out << StandingsTable(*standings, trade);
+    out << StandingsTable(*standings, report->trade);
   }
   return 0;
 }
@@ -179,38 +200,21 @@ int Explain(const Args& args, std::ostream& out, std::ostream& err) {
 }
 
 int Judges(const Args& args, std::ostream& out, std::ostream& err) {
-  if (args.positional.size() != 1) {
-    err << kUsage;
-    return 2;
-  }
-  const std::string format = args.Get("format").value_or("table");
-  if (format != "table" && format != "json" && format != "csv") {
-    err << "podium: --format must be table, json or csv, not '" << format << "'\n";
-    return 2;
-  }
-  LoadFailure failure;
-  auto scored = LoadAndScore(args.positional[0], args, err, &failure);
-  if (!scored) return failure.code;
-  const engine::Competition& c = *scored->competition;
-  std::vector<engine::JudgeItemStats> stats;
-  if (const auto id = args.Get("trade")) {
-    auto found = c.FindTrade(*id);
-    if (!found.ok()) {
-      err << "podium: " << found.status().message() << "\n";
-      return 1;
-    }
-    stats = scored->engine->JudgeAnalytics(*found);
-  } else {
-    stats = reports::AllJudgeAnalytics(*scored->engine);
-  }
+  int code = 0;
+  const auto report = LoadReport(args, err, &code);
+  if (!report) return code;
+  const engine::Competition& c = *report->scored.competition;
+  const std::vector<engine::JudgeItemStats> stats =
+      report->trade >= 0 ? report->scored.engine->JudgeAnalytics(report->trade)
+                         : reports::AllJudgeAnalytics(*report->scored.engine);
   reports::Workbook book{.competition_id = c.spec().id,
                          .competition_name = c.spec().name,
                          .precision = c.spec().precision,
                          .sheets = {reports::JudgeAnalyticsSheet(c, stats)}};
   const reports::Sheet& sheet = book.sheets[0];
-  if (format == "json") {
+  if (report->format == "json") {
     out << reports::WorkbookJson(book);
-  } else if (format == "csv") {
+  } else if (report->format == "csv") {
     out << reports::SheetCsv(sheet, book);
   } else {
     out << SheetTable(sheet, book.precision);

@@ -346,22 +346,38 @@ void Api::GetSheet(const Principal& who, const v1::GetSheetRequest& request, v1:
       std::move(done));
 }
 
+namespace {
+
+// The trades a staff-only read covers: `trade_id`, or every trade if empty.
+// Errors: kPermissionDenied for anyone but the chief judge and organizers
+// (`what` names the view); kNotFound for an unknown trade.
+StatusOr<std::vector<int>> StaffTrades(const Principal& who, const engine::Competition& c,
+                                       const std::string& trade_id, const std::string& what) {
+  if (!IsStaff(who)) {
+    return PermissionDeniedError("only the chief judge and organizers see " + what);
+  }
+  std::vector<int> trades;
+  if (!trade_id.empty()) {
+    PODIUM_ASSIGN_OR_RETURN(const int only, c.FindTrade(trade_id));
+    trades.push_back(only);
+  } else {
+    for (int t = 0; t < c.num_trades(); ++t) trades.push_back(t);
+  }
+  return trades;
+}
+
+}  // namespace
+
 void Api::GetReviewQueue(const Principal& who, const v1::GetReviewQueueRequest& request,
                          v1::ReviewQueue* response, Done done) {
   Read(
       who,
       [trade_id = request.trade(), response](const Principal& who, const ContestState& state,
                                              const Ledger&) -> Status {
-        if (!IsStaff(who)) {
-          return PermissionDeniedError("only the chief judge and organizers see the review queue");
-        }
         const engine::Competition& c = state.competition();
-        int only = -1;
-        if (!trade_id.empty()) {
-          PODIUM_ASSIGN_OR_RETURN(only, c.FindTrade(trade_id));
-        }
-        for (int t = 0; t < c.num_trades(); ++t) {
-          if (only >= 0 && t != only) continue;
+        PODIUM_ASSIGN_OR_RETURN(const std::vector<int> trades,
+                                StaffTrades(who, c, trade_id, "the review queue"));
+        for (const int t : trades) {
           for (const auto& [contestant, item] : state.engine().FlaggedPanels(t)) {
             v1::ReviewPanel* panel = response->add_panels();
             panel->set_bib(c.contestant(contestant).bib);
@@ -381,7 +397,10 @@ void Api::GetReviewQueue(const Principal& who, const v1::GetReviewQueueRequest& 
           }
         }
         for (const ContestState::Conflict& conflict : state.conflicts()) {
-          if (only >= 0 && c.trade_of(conflict.contestant) != only) continue;
+          if (std::find(trades.begin(), trades.end(), c.trade_of(conflict.contestant)) ==
+              trades.end()) {
+            continue;
+          }
           v1::TranscriptionConflict* out = response->add_conflicts();
           out->set_bib(c.contestant(conflict.contestant).bib);
           out->set_item(c.item(conflict.item).ref);
@@ -423,16 +442,10 @@ void Api::GetJudgeAnalytics(const Principal& who, const v1::GetJudgeAnalyticsReq
       who,
       [trade_id = request.trade(), response](const Principal& who, const ContestState& state,
                                              const Ledger&) -> Status {
-        if (!IsStaff(who)) {
-          return PermissionDeniedError("only the chief judge and organizers see judge analytics");
-        }
         const engine::Competition& c = state.competition();
-        int only = -1;
-        if (!trade_id.empty()) {
-          PODIUM_ASSIGN_OR_RETURN(only, c.FindTrade(trade_id));
-        }
-        for (int t = 0; t < c.num_trades(); ++t) {
-          if (only >= 0 && t != only) continue;
+        PODIUM_ASSIGN_OR_RETURN(const std::vector<int> trades,
+                                StaffTrades(who, c, trade_id, "judge analytics"));
+        for (const int t : trades) {
           for (const engine::JudgeItemStats& stats : state.engine().JudgeAnalytics(t)) {
             ToProto(c, stats, response->add_judges());
           }
