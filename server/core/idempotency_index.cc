@@ -8,9 +8,10 @@ namespace podium::server {
 namespace {
 
 constexpr int kProbes = 7;
+constexpr int kBitsPerProbe = 9;  // a bit of a 512-bit block
 
 // Two independent 64-bit hashes of the key (FNV-1a and a multiply-xorshift
-// mix of it), combined as h1 + i * h2 for the probes.
+// mix of it): the first picks the block, the second the bits in it.
 std::pair<std::uint64_t, std::uint64_t> Hashes(std::string_view key) {
   std::uint64_t h = 14695981039346656037ull;
   for (const unsigned char c : key) {
@@ -22,42 +23,43 @@ std::pair<std::uint64_t, std::uint64_t> Hashes(std::string_view key) {
   g ^= g >> 33;
   g *= 0xc4ceb9fe1a85ec53ull;
   g ^= g >> 33;
-  return {h, g | 1};
+  return {h, g};
 }
 
 }  // namespace
 
 IdempotencyIndex::IdempotencyIndex(std::size_t recent_keys, std::size_t filter_bits)
-    : capacity_(recent_keys), filter_(std::max<std::size_t>(filter_bits / 64, 1), 0) {
+    : capacity_(recent_keys),
+      filter_(std::max<std::size_t>(filter_bits / (8 * sizeof(FilterBlock)), 1)) {
   PODIUM_CHECK(recent_keys > 0);
 }
 
 bool IdempotencyIndex::MaybeAdded(std::string_view key) const {
-  const auto [h1, h2] = Hashes(key);
-  const std::uint64_t bits = filter_.size() * 64;
+  const auto [block_hash, bits] = Hashes(key);
+  const FilterBlock& block = filter_[BlockOf(block_hash)];
   for (int i = 0; i < kProbes; ++i) {
-    const std::uint64_t bit = (h1 + static_cast<std::uint64_t>(i) * h2) % bits;
-    if ((filter_[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
+    const std::uint64_t bit = (bits >> (kBitsPerProbe * i)) & 511;
+    if ((block.words[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
   }
   return true;
 }
 
 void IdempotencyIndex::Add(std::string_view key, const Entry& entry) {
-  const auto [h1, h2] = Hashes(key);
-  const std::uint64_t bits = filter_.size() * 64;
+  const auto [block_hash, bits] = Hashes(key);
+  FilterBlock& block = filter_[BlockOf(block_hash)];
   for (int i = 0; i < kProbes; ++i) {
-    const std::uint64_t bit = (h1 + static_cast<std::uint64_t>(i) * h2) % bits;
-    filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    const std::uint64_t bit = (bits >> (kBitsPerProbe * i)) & 511;
+    block.words[bit / 64] |= std::uint64_t{1} << (bit % 64);
   }
   const auto [it, added] = recent_.try_emplace(std::string(key), entry);
   if (!added) {
     it->second = entry;
     return;
   }
-  order_.emplace_back(key);
+  order_.push_back(it->first);  // the map's own copy: nodes never move
   // Evict the oldest only when the ledger can answer for it.
   while (lookup_ && order_.size() > capacity_) {
-    recent_.erase(order_.front());
+    recent_.erase(recent_.find(order_.front()));
     order_.pop_front();
   }
 }

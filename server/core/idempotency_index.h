@@ -22,9 +22,10 @@ namespace podium::server {
 // The most recent keys (far more than a write batch: retries come soon) are
 // kept with their result. Older ones are evicted; a fixed-size Bloom filter
 // remembers every key ever added, and only when it says "maybe" is the
-// ledger asked (`Lookup`). A new key — almost every write — costs no ledger
-// read. Without a lookup nothing is evicted (offline tools, tests).
-// Not thread-safe: used on the writer's thread, like the ledger.
+// ledger asked (`Lookup`). The filter is blocked: all of a key's bits lie in
+// one 64-byte block, so a key costs one cache miss, not one per bit. A new key — almost every write
+// — costs no ledger read. Without a lookup nothing is evicted (offline tools, tests). Not
+// thread-safe: used on the writer's thread, like the ledger.
 class IdempotencyIndex final {
  public:
   struct Entry {
@@ -37,7 +38,8 @@ class IdempotencyIndex final {
   using Lookup = std::function<StatusOr<std::optional<Entry>>(std::string_view key)>;
 
   static constexpr std::size_t kRecentKeys = std::size_t{1} << 18;  // 262,144
-  static constexpr std::size_t kFilterBits = std::size_t{1} << 27;  // 16 MiB, ~1% false at 14M keys
+  static constexpr std::size_t kFilterBits = std::size_t{1}
+                                             << 27;  // 16 MiB, ~1.2% false at 14M keys
 
   explicit IdempotencyIndex(std::size_t recent_keys = kRecentKeys,
                             std::size_t filter_bits = kFilterBits);
@@ -57,12 +59,16 @@ class IdempotencyIndex final {
   std::uint64_t lookups() const { return lookups_; }
 
  private:
+  struct alignas(64) FilterBlock {
+    std::uint64_t words[8] = {};
+  };
+  std::size_t BlockOf(std::uint64_t hash) const { return hash % filter_.size(); }
   bool MaybeAdded(std::string_view key) const;
 
   std::size_t capacity_;
   engine::IdMap<Entry> recent_;
-  std::deque<std::string> order_;  // recent_'s keys, oldest first
-  std::vector<std::uint64_t> filter_;
+  std::deque<std::string_view> order_;  // recent_'s keys (its own copies), oldest first
+  std::vector<FilterBlock> filter_;
   Lookup lookup_;
   mutable std::uint64_t lookups_ = 0;
 };
