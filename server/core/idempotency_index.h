@@ -23,9 +23,10 @@ namespace podium::server {
 // kept with their result. Older ones are evicted; a fixed-size Bloom filter
 // remembers every key ever added, and only when it says "maybe" is the
 // ledger asked (`Lookup`). The filter is blocked: all of a key's bits lie in
-// one 64-byte block, so a key costs one cache miss, not one per bit. A new key — almost every write
-// — costs no ledger read. Without a lookup nothing is evicted (offline tools, tests). Not
-// thread-safe: used on the writer's thread, like the ledger.
+// one 64-byte block, so a key costs one cache miss, not one per bit. A new
+// key — almost every write — costs no ledger read. Without a lookup nothing
+// is evicted (offline tools, tests).
+// Not thread-safe: used on the writer's thread, like the ledger.
 class IdempotencyIndex final {
  public:
   struct Entry {
@@ -38,8 +39,8 @@ class IdempotencyIndex final {
   using Lookup = std::function<StatusOr<std::optional<Entry>>(std::string_view key)>;
 
   static constexpr std::size_t kRecentKeys = std::size_t{1} << 18;  // 262,144
-  static constexpr std::size_t kFilterBits = std::size_t{1}
-                                             << 27;  // 16 MiB, ~1.2% false at 14M keys
+  // 16 MiB: about 1.2 % of new keys are "maybe" at 14 million keys.
+  static constexpr std::size_t kFilterBits = std::size_t{1} << 27;
 
   explicit IdempotencyIndex(std::size_t recent_keys = kRecentKeys,
                             std::size_t filter_bits = kFilterBits);
