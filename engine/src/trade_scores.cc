@@ -1,6 +1,7 @@
 #include "trade_scores.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -12,6 +13,10 @@ namespace {
 
 // Above this share of changed rows, one full sort beats moving rows one by one.
 constexpr int kIncrementalRowsDivisor = 32;
+// A chunk's rows go through every step of a whole-trade pass this many at a
+// time, so what one step writes (item scores, events, totals) the next reads
+// from the core's cache instead of memory.
+constexpr int kCacheRows = 1024;
 // Group keys: 0 = excluded (no rank), 1 = ranked after everyone (absent,
 // withdrawn, disqualified with status_placement: last), 2 + stage = present.
 constexpr std::int64_t kGroupExcluded = 0;
@@ -61,6 +66,7 @@ TradeScores::TradeScores(const Competition& competition, int trade)
   mark_count_.setZero(n_, num_items_);
   flagged_.setConstant(n_, num_items_, false);
   penalty_points_.setZero(n_, num_events_);
+  event_penalized_.assign(num_events_, 0);
   time_total_.setZero(n_);
   has_time_.assign(n_, 0);
   event_raw_.setZero(n_, num_events_);
@@ -167,6 +173,7 @@ void TradeScores::AddPenalty(int row, int trade_item, int penalty, int count) {
     const ItemSpec& spec = *competition_.item(index_.items[item]).spec;
     penalty_points_(row, item_event_[item]) +=
         it->second * spec.penalties[std::get<2>(it->first)].points;
+    event_penalized_[item_event_[item]] = 1;
   }
   dirty_rows_.push_back(row);
   dirty_ = true;
@@ -214,13 +221,12 @@ void TradeScores::ForEachRowChunk(const std::function<void(int, int)>& fn) const
 void TradeScores::ComputeEvents(int event, int first, int last) {
   // Item by item over the rows, so the loop vectorizes; each row still sums
   // 0 + w1 x1 + w2 x2 + ... - penalties in item order, alone or in a chunk.
-  double* __restrict__ raw = event_raw_.col(event).data();
   double* __restrict__ score = event_score_.col(event).data();
-  for (int r = first; r < last; ++r) raw[r] = 0;
+  for (int r = first; r < last; ++r) score[r] = 0;
   const EventRanking ranking = index_.events[event].spec->ranking;
   if (ranking == EventRanking::kSkating) {
     // The places come from ComputeStagesAll(), which knows the finalists.
-    for (int r = first; r < last; ++r) score[r] = 0;
+    for (int r = first; r < last; ++r) event_raw_(r, event) = 0;
     return;
   }
   for (const int g : index_.events[event].items) {
@@ -229,16 +235,35 @@ void TradeScores::ComputeEvents(int event, int first, int last) {
     const double* __restrict__ x = item_score_.col(item.trade_item).data();
     if (ranking == EventRanking::kRecalls) {
       // Crosses: the mean of the 0/1 marks times their count.
-      for (int r = first; r < last; ++r) raw[r] += x[r] * mark_count_(r, item.trade_item);
+      for (int r = first; r < last; ++r) score[r] += x[r] * mark_count_(r, item.trade_item);
       continue;
     }
-    for (int r = first; r < last; ++r) raw[r] += weight * x[r];
+    for (int r = first; r < last; ++r) score[r] += weight * x[r];
   }
-  const double* __restrict__ penalty = penalty_points_.col(event).data();
-  for (int r = first; r < last; ++r) {
-    raw[r] -= penalty[r];
-    score[r] = raw[r];
+  // Subtracting 0 changes no value, so an event without penalties skips it
+  // (one column less to read on every whole-event pass).
+  if (event_penalized_[event]) {
+    const double* __restrict__ penalty = penalty_points_.col(event).data();
+    for (int r = first; r < last; ++r) score[r] -= penalty[r];
   }
+  if (KeepsRawEvent(event)) {
+    event_raw_.col(event).segment(first, last - first) =
+        event_score_.col(event).segment(first, last - first);
+  }
+}
+
+bool TradeScores::KeepsRawEvent(int event) const {
+  const EventSpec& spec = *index_.events[event].spec;
+  return spec.standardize.enabled || spec.ranking == EventRanking::kSkating;
+}
+
+double TradeScores::RawEventScore(int row, int event) const {
+  return KeepsRawEvent(event) ? event_raw_(row, event) : event_score_(row, event);
+}
+
+double TradeScores::RawStageTotal(int row, int stage) const {
+  return whole_trade_ || index_.spec->total_standardize.enabled ? stage_raw_(row, stage)
+                                                                : stage_total_(row, stage);
 }
 
 void TradeScores::StandardizeEvent(int event) {
@@ -257,15 +282,17 @@ void TradeScores::StandardizeEvent(int event) {
 void TradeScores::ComputeTotals(int first, int last) {
   // Single-stage trades only: stage 0 is the total. Event by event over the
   // rows (vectorizes); each row sums 0 + w1 e1 + w2 e2 + ... in event order.
-  double* __restrict__ raw = stage_raw_.col(0).data();
   double* __restrict__ total = stage_total_.col(0).data();
-  for (int r = first; r < last; ++r) raw[r] = 0;
+  for (int r = first; r < last; ++r) total[r] = 0;
   for (int e = 0; e < num_events_; ++e) {
     const double weight = event_weight_[e];
     const double* __restrict__ score = event_score_.col(e).data();
-    for (int r = first; r < last; ++r) raw[r] += weight * score[r];
+    for (int r = first; r < last; ++r) total[r] += weight * score[r];
   }
-  for (int r = first; r < last; ++r) total[r] = raw[r];
+  if (index_.spec->total_standardize.enabled) {
+    stage_raw_.col(0).segment(first, last - first) =
+        stage_total_.col(0).segment(first, last - first);
+  }
 }
 
 void TradeScores::ComputeTotalsAll() {
@@ -650,17 +677,33 @@ void TradeScores::CollectChunk(int first, int last, bool everything, const std::
     item_keys = item_keys || (key.kind == KeyKind::kItem && events[item_event_[key.index]]);
   }
   auto dirty = std::lower_bound(rows.begin(), rows.end(), first);
-  for (int r = first; r < last; ++r) {
-    const bool dirty_row = dirty != rows.end() && *dirty == r;
-    if (dirty_row) ++dirty;
-    bool maybe = dirty_row || !(std::abs(total[r] - published_total[r]) < safe_half_unit_);
-    for (const int e : changed_events) {
-      maybe = maybe || !(std::abs(event_score_(r, e) -
-                                  published_events[static_cast<std::size_t>(r) * num_events_ + e]) <
-                         safe_half_unit_);
+  // Per block of rows: first whether each moved at least the safe half unit
+  // away from what was published (branch-free, written so it vectorizes:
+  // 1 if it did, NaN included), then a scan of those flags, almost all 0.
+  std::array<double, kCacheRows> far;
+  for (int block = first; block < last; block += kCacheRows) {
+    const int len = std::min(kCacheRows, last - block);
+    for (int i = 0; i < len; ++i) {
+      const double moved = std::abs(total[block + i] - published_total[block + i]);
+      far[i] = moved < safe_half_unit_ ? 0.0 : 1.0;
     }
-    if (maybe || (item_keys && ItemKeyMoved(r, events))) {
-      CollectChanges(r, dirty_row ? nullptr : &events, out);
+    for (const int e : changed_events) {
+      const double* score = event_score_.col(e).data() + block;
+      const double* published =
+          published_events + static_cast<std::size_t>(block) * num_events_ + e;
+      for (int i = 0; i < len; ++i) {
+        const double moved =
+            std::abs(score[i] - published[static_cast<std::size_t>(i) * num_events_]);
+        far[i] = moved < safe_half_unit_ ? far[i] : 1.0;
+      }
+    }
+    for (int i = 0; i < len; ++i) {
+      const int r = block + i;
+      const bool dirty_row = dirty != rows.end() && *dirty == r;
+      if (dirty_row) ++dirty;
+      if (dirty_row || far[i] != 0 || (item_keys && ItemKeyMoved(r, events))) {
+        CollectChanges(r, dirty_row ? nullptr : &events, out);
+      }
     }
   }
 }
@@ -818,9 +861,12 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
     };
     if (!standardized) {
       RunTasks(static_cast<int>(chunks.size()), [&](int c) {
-        derive(chunks[c].first, chunks[c].second);
-        ComputeTotals(chunks[c].first, chunks[c].second);
-        collect(c);
+        for (int first = chunks[c].first; first < chunks[c].second; first += kCacheRows) {
+          const int last = std::min(chunks[c].second, first + kCacheRows);
+          derive(first, last);
+          ComputeTotals(first, last);
+          CollectChunk(first, last, everything, rows, event_all, chunk_changes[c]);
+        }
       });
     } else {
       RunTasks(static_cast<int>(chunks.size()),
@@ -1145,13 +1191,13 @@ Explanation TradeScores::Explain(int row) const {
       ex.items.push_back(std::move(xi));
     }
     ex.penalty_points = penalty_points_(row, e);
-    ex.raw_score = event_raw_(row, e);
+    ex.raw_score = RawEventScore(row, e);
     ex.score = event_score_(row, e);
     out.events.push_back(std::move(ex));
   }
   for (int s = 0; s <= stage_reached_[row]; ++s) {
     ExplainedStage stage{
-        .stage = s, .raw_total = stage_raw_(row, s), .total = stage_total_(row, s)};
+        .stage = s, .raw_total = RawStageTotal(row, s), .total = stage_total_(row, s)};
     if (s > 0) stage.carried = index_.spec->stages[s].carry / 100 * stage_total_(row, s - 1);
     stage.stage_rank = whole_trade_ ? stage_rank_(row, s) : ranking_.rank(row);
     stage.advanced = s < stage_reached_[row];

@@ -89,6 +89,11 @@ class TradeScores final {
   // Event scores of rows [first, last).
   void ComputeEvents(int event, int first, int last);
   void StandardizeEvent(int event);
+  // Whether event_raw_ holds the event's score before standardization or
+  // skating places; otherwise the raw score is the event score itself.
+  bool KeepsRawEvent(int event) const;
+  double RawEventScore(int row, int event) const;
+  double RawStageTotal(int row, int stage) const;
   void ComputeTotals(int first, int last);  // single-stage trades
   void ComputeTotalsAll();
   void ComputeStagesAll();  // multi-stage: totals, advancement, stage ranks
@@ -167,13 +172,14 @@ class TradeScores final {
   std::map<std::tuple<int, int, int>, int> penalty_count_;  // (row, item, penalty) -> count
   std::map<std::pair<int, int>, double> item_time_;         // (row, item) -> seconds
   ScoreMatrix penalty_points_;                              // n x events
+  std::vector<char> event_penalized_;  // per event: has any row ever had penalty points
   ScoreVector time_total_;
   std::vector<char> has_time_;  // any time recorded for the row
 
   // Events, stages, totals.
-  ScoreMatrix event_raw_;       // n x events, before standardization
+  ScoreMatrix event_raw_;       // n x events, before standardization (see KeepsRawEvent)
   ScoreMatrix event_score_;     // n x events
-  ScoreMatrix stage_raw_;       // n x stages
+  ScoreMatrix stage_raw_;       // n x stages, before standardization (see RawStageTotal)
   ScoreMatrix stage_total_;     // n x stages
   Eigen::MatrixXi stage_rank_;  // n x stages (multi-stage trades)
   std::vector<std::int8_t> stage_reached_;

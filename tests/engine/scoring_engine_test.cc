@@ -1689,6 +1689,31 @@ TEST(ScoringEngineTest, TotalStandardizationRescalesTheTotal) {
   EXPECT_NEAR(s.Total("A02"), 730, kTolerance);
   // Event scores are not standardized.
   EXPECT_NEAR(s.EventScore("A01", 1), 60, kTolerance);
+  // The explanation keeps the total before standardization.
+  const Explanation a01 = s.engine().Explain(s.Bib("A01"));
+  ASSERT_EQ(a01.stages.size(), 1u);
+  EXPECT_NEAR(a01.stages[0].raw_total, 66, kTolerance);
+  EXPECT_NEAR(a01.stages[0].total, 670, kTolerance);
+  EXPECT_NEAR(a01.events[1].raw_score, 60, kTolerance);
+}
+
+TEST(ScoringEngineTest, UnstandardizedScoresExplainTheirRawValuesAsThemselves) {
+  ContestBuilder b({Trade("t", {EventDef("theory", 30, {Measurement("exam")}),
+                                EventDef("practical", 70, {Measurement("skill")})})});
+  b.Marker();
+  b.Add("A01");
+  Scoring s(b.Build());
+  ASSERT_TRUE(s.ready());
+  s.MustMark("A01", "t:theory.exam", 80);
+  s.MustMark("A01", "t:practical.skill", 60);
+  s.Recompute();
+  const Explanation a01 = s.engine().Explain(s.Bib("A01"));
+  ASSERT_EQ(a01.stages.size(), 1u);
+  EXPECT_NEAR(a01.stages[0].raw_total, 66, kTolerance);
+  EXPECT_EQ(a01.stages[0].raw_total, a01.stages[0].total);
+  ASSERT_EQ(a01.events.size(), 2u);
+  EXPECT_NEAR(a01.events[0].raw_score, 80, kTolerance);
+  EXPECT_EQ(a01.events[1].raw_score, a01.events[1].score);
 }
 
 // --- Corrections and refused events ---------------------------------------------------------
