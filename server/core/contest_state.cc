@@ -1,6 +1,10 @@
 #include "server/core/contest_state.h"
 
 #include <algorithm>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 namespace podium::server {
 
@@ -27,8 +31,31 @@ std::optional<engine::ContestantStatus> ParseStatus(std::string_view name) {
   return std::nullopt;
 }
 
+// A transcription record as the mark it stands for.
+LedgerRecord MarkRecordOf(const LedgerRecord& transcription) {
+  LedgerRecord mark = transcription;
+  mark.kind = "mark";
+  return mark;
+}
+
 bool IsStaff(const Principal& who) {
   return who.role == Role::kChiefJudge || who.role == Role::kOrganizer;
+}
+
+// The contestant and item an engine event is about (none for a status).
+std::optional<std::pair<int, int>> ItemOf(const engine::Event& event) {
+  return std::visit(
+      [](const auto& e) -> std::optional<std::pair<int, int>> {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, engine::StatusEvent>) {
+          return std::nullopt;
+        } else if constexpr (std::is_same_v<T, engine::CorrectionEvent>) {
+          return std::pair{e.mark.contestant, e.mark.item};
+        } else {
+          return std::pair{e.contestant, e.item};
+        }
+      },
+      event);
 }
 
 }  // namespace
@@ -90,6 +117,13 @@ ContestState::ContestState(std::shared_ptr<const engine::Competition> competitio
       engine_(std::make_unique<engine::ScoringEngine>(competition_)),
       keys_(recent_keys) {
   for (int i = 0; i < competition_->num_items(); ++i) item_by_ref_[competition_->item(i).ref] = i;
+  std::size_t slots = 0;
+  first_item_slot_.reserve(competition_->num_contestants());
+  for (int c = 0; c < competition_->num_contestants(); ++c) {
+    first_item_slot_.push_back(slots);
+    slots += competition_->trade(competition_->trade_of(c)).items.size();
+  }
+  last_record_on_.assign(slots, 0);
 }
 
 StatusOr<int> ContestState::ResolveItem(int contestant, std::string_view ref) const {
@@ -250,10 +284,12 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
     }
     r.judge = competition_->judge(judge).id;
     if (kind == CommandKind::kPenalty) r.penalty = command.penalty;
+    r.previous = LastRecordOn(contestant, item);
   }
   if (kind == CommandKind::kStatus) {
     r.status = std::string(engine::ContestantStatusName(command.status));
   }
+  std::optional<engine::Event> event;
   std::vector<int> lock_items;
   if (kind == CommandKind::kLock || kind == CommandKind::kUnlock) {
     PODIUM_ASSIGN_OR_RETURN(lock_items, LockTargets(command.item));
@@ -341,11 +377,11 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
                                      Quote(r.bib) + " on item " + Quote(r.item) +
                                      ": correct it, with a reason");
     }
-    LedgerRecord as_mark = r;
-    if (command.transcribed) as_mark.kind = "mark";
-    PODIUM_ASSIGN_OR_RETURN(const engine::Event event,
-                            ToEngineEvent(as_mark, contestant, item, judge));
-    PODIUM_RETURN_IF_ERROR(engine_->Validate(event));
+    // A transcription is checked as the mark it may become.
+    PODIUM_ASSIGN_OR_RETURN(event, command.transcribed
+                                       ? ToEngineEvent(MarkRecordOf(r), contestant, item, judge)
+                                       : ToEngineEvent(r, contestant, item, judge));
+    PODIUM_RETURN_IF_ERROR(engine_->Validate(*event));
   }
   if (command.transcribed) {
     // Two-person confirmation.
@@ -365,8 +401,10 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
       r.kind = same ? "mark" : "transcription-conflict";
       if (same) r.note = "confirms transcription " + std::to_string(first->second.sequence);
     }
+    // Only a confirmed transcription reaches the engine (as a mark).
+    if (r.kind != "mark") event.reset();
   }
-  return Prepared(std::move(r));
+  return Prepared(Accepted{std::move(r), std::move(event)});
 }
 
 bool ContestState::Tick(std::int64_t now_ms) {
@@ -379,7 +417,7 @@ bool ContestState::Tick(std::int64_t now_ms) {
   return true;
 }
 
-Status ContestState::Apply(const LedgerRecord& r) {
+Status ContestState::Apply(const LedgerRecord& r, const engine::Event* prepared) {
   // Whatever was recorded at or after a scheduled freeze comes after it.
   Tick(r.recorded_at_ms);
   auto misfit = [&](const Status& s) {
@@ -424,6 +462,7 @@ Status ContestState::Apply(const LedgerRecord& r) {
     if (!item.ok() || !judge.ok()) return misfit(!item.ok() ? item.status() : judge.status());
     const Cell cell{*contestant, *item, *judge};
     const Transcription entry{r.value, r.time_used, r.actor, r.sequence};
+    last_record_on_[ItemSlot(*contestant, *item)] = r.sequence;
     if (r.kind == "transcription") {
       pending_[cell] = entry;
     } else {
@@ -431,10 +470,13 @@ Status ContestState::Apply(const LedgerRecord& r) {
       pending_.erase(cell);
     }
   } else {
-    auto event = ToEngineEvent(r);
+    auto event = prepared != nullptr ? StatusOr<engine::Event>(*prepared) : ToEngineEvent(r);
     if (!event.ok()) return misfit(event.status());
     const Status applied = engine_->Apply(*event);
     if (!applied.ok()) return misfit(applied);
+    if (const auto about = ItemOf(*event)) {
+      last_record_on_[ItemSlot(about->first, about->second)] = r.sequence;
+    }
     if (r.kind == "mark" || r.kind == "correction") {
       // A counted mark settles any transcription of that cell.
       const auto* mark = std::get_if<engine::MarkEvent>(&*event);

@@ -40,13 +40,18 @@ class ContestState final {
   explicit ContestState(std::shared_ptr<const engine::Competition> competition,
                         std::size_t recent_keys = IdempotencyIndex::kRecentKeys);
 
-  // What Prepare() decided: a new record to append, or the earlier result of
-  // a retried command.
+  // What Prepare() decided: a new record to append (with the engine event it
+  // stands for, already resolved and validated, if it is one), or the earlier
+  // result of a retried command.
+  struct Accepted {
+    LedgerRecord record;
+    std::optional<engine::Event> event;
+  };
   struct Duplicate {
     std::uint64_t sequence = 0;
     WriteOutcome outcome = WriteOutcome::kCounted;
   };
-  using Prepared = std::variant<LedgerRecord, Duplicate>;
+  using Prepared = std::variant<Accepted, Duplicate>;
 
   // Checks `command` from `who` against the rules and the current state and
   // turns it into a ledger record (sequence not yet assigned). Changes nothing.
@@ -64,9 +69,11 @@ class ContestState final {
   bool Tick(std::int64_t now_ms);
 
   // Folds a record in (live after Prepare, or on replay). Records the key.
+  // `prepared`: the event Prepare() resolved for it (live), so bib, item and
+  // judge are not looked up again; nullptr on replay.
   // Errors: kFailedPrecondition if a replayed record no longer fits the
   // competition definition (the message names its sequence).
-  Status Apply(const LedgerRecord& record);
+  Status Apply(const LedgerRecord& record, const engine::Event* prepared = nullptr);
 
   // Lets idempotency keys older than the most recent ones leave memory: they
   // are then found in `ledger`, which must outlive this state. Call before
@@ -100,6 +107,13 @@ class ContestState final {
   // Conflicts for the chief judge, in (contestant, item, judge) order.
   std::vector<Conflict> conflicts() const;
 
+  // The sequence of the latest record about `contestant`'s `item` (a mark,
+  // correction, void, penalty or transcription), 0 if none: where the
+  // ledger's History() starts following the records' links.
+  std::uint64_t LastRecordOn(int contestant, int item) const {
+    return last_record_on_[ItemSlot(contestant, item)];
+  }
+
   // The canonical "trade:event.item" ref of an item, and back.
   const std::string& ItemRef(int item) const { return competition_->item(item).ref; }
   // Resolves an item as a bib's trade sees it ("item", "event.item" or a full ref).
@@ -115,6 +129,10 @@ class ContestState final {
   Status CheckRole(CommandKind kind, int judge, const Principal& who) const;
   // Items a lock names ("trade:event.item" or "trade:event.*").
   StatusOr<std::vector<int>> LockTargets(std::string_view ref) const;
+  // Where a contestant's item is in last_record_on_.
+  std::size_t ItemSlot(int contestant, int item) const {
+    return first_item_slot_[contestant] + competition_->item(item).trade_item;
+  }
 
   std::shared_ptr<const engine::Competition> competition_;
   std::unique_ptr<engine::ScoringEngine> engine_;
@@ -126,6 +144,10 @@ class ContestState final {
   std::map<Cell, std::pair<Transcription, Transcription>> conflicts_;
   IdempotencyIndex keys_;
   std::uint64_t last_sequence_ = 0;
+  // Per contestant, its trade's items in trade order (8 bytes per contestant
+  // and item): the sequence of the latest record about each.
+  std::vector<std::size_t> first_item_slot_;
+  std::vector<std::uint64_t> last_record_on_;
   std::shared_ptr<const engine::Standings> frozen_standings_;
 };
 

@@ -190,11 +190,11 @@ void ScoringWriter::Process(std::vector<Pending>& batch) {
       duplicates.emplace_back(&p, *duplicate);
       continue;
     }
-    LedgerRecord record = std::get<LedgerRecord>(std::move(*prepared));
+    auto& [record, event] = std::get<ContestState::Accepted>(*prepared);
     // Folded in now, so later commands in the batch see it; numbered as the
     // ledger will number it.
     record.sequence = ledger_->last_sequence() + records.size() + 1;
-    const Status applied = state_->Apply(record);
+    const Status applied = state_->Apply(record, event ? &*event : nullptr);
     if (!applied.ok()) {  // Prepare accepted it: a bug, but refuse rather than corrupt.
       metrics_.refused++;
       p.done({InternalError(applied.message())});

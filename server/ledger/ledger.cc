@@ -2,13 +2,17 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace podium::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// Schema 2 links each record to the previous one about the same bib and
+// item (`previous`) instead of indexing (bib, item); schema 1 ledgers are
+// migrated when opened for writing.
+constexpr int kSchemaVersion = 2;
 
 constexpr char kSchema[] = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -30,8 +34,8 @@ CREATE TABLE IF NOT EXISTS events(
   time_used REAL,
   count INTEGER NOT NULL,
   reason TEXT NOT NULL,
-  note TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS events_by_mark ON events(bib, item);
+  note TEXT NOT NULL,
+  previous INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS tokens(
   hash BLOB PRIMARY KEY,
   role INTEGER NOT NULL,
@@ -40,9 +44,20 @@ CREATE TABLE IF NOT EXISTS tokens(
   revoked INTEGER NOT NULL DEFAULT 0);
 )sql";
 
+// Every column but `previous`, which schema 1 lacks.
 constexpr char kColumns[] =
     "seq, at_ms, actor, role, device, key, fingerprint, kind, bib, item, judge, penalty, status, "
     "value, time_used, count, reason, note";
+
+constexpr char kMigrateFromSchema1[] = R"sql(
+ALTER TABLE events ADD COLUMN previous INTEGER NOT NULL DEFAULT 0;
+UPDATE events SET previous = linked.previous
+  FROM (SELECT seq, LAG(seq, 1, 0) OVER (PARTITION BY bib, item ORDER BY seq) AS previous
+          FROM events WHERE bib <> '' AND item <> '') AS linked
+  WHERE events.seq = linked.seq;
+DROP INDEX IF EXISTS events_by_mark;
+UPDATE meta SET value = '2' WHERE key = 'schema';
+)sql";
 
 // FNV-1a over the fields, with a separator so ("ab","c") != ("a","bc").
 class Fingerprint final {
@@ -94,6 +109,7 @@ LedgerRecord ReadRecord(sqlite3_stmt* s) {
   r.count = sqlite3_column_int(s, 15);
   r.reason = ColumnText(s, 16);
   r.note = ColumnText(s, 17);
+  r.previous = static_cast<std::uint64_t>(sqlite3_column_int64(s, 18));
   return r;
 }
 
@@ -213,14 +229,19 @@ Status Ledger::Init(bool read_only, std::string_view competition_id) {
     schema = version;
     competition = id;
   }
-  if (schema != std::to_string(kSchemaVersion)) {
-    return DataLossError(file_.string() + " is not a Podium ledger of schema version " +
+  if (schema != std::to_string(kSchemaVersion) && schema != "1") {
+    return DataLossError(file_.string() + " is not a Podium ledger of schema version 1 or " +
                          std::to_string(kSchemaVersion));
   }
   if (!read_only && competition != competition_id) {
     return FailedPreconditionError(file_.string() + " is the ledger of competition '" +
                                    competition + "', not '" + std::string(competition_id) + "'");
   }
+  if (schema == "1" && !read_only) {
+    PODIUM_RETURN_IF_ERROR(MigrateFromSchema1());
+    schema = std::to_string(kSchemaVersion);
+  }
+  select_columns_ = std::string(kColumns) + (schema == "1" ? ", 0" : ", previous");
   competition_id_ = competition;
   Statement last(db_, "SELECT COALESCE(MAX(seq), 0) FROM events");
   if (!last.ok() || sqlite3_step(last.get()) != SQLITE_ROW) return Error("cannot read the ledger");
@@ -228,11 +249,28 @@ Status Ledger::Init(bool read_only, std::string_view competition_id) {
   if (!read_only) {
     const std::string sql =
         std::string("INSERT INTO events(") + kColumns +
-        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-        "?15, ?16, ?17, ?18)";
+        ", previous) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+        "?15, ?16, ?17, ?18, ?19)";
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &insert_, nullptr) != SQLITE_OK) {
       return Error("cannot prepare the ledger");
     }
+  }
+  return OkStatus();
+}
+
+Status Ledger::MigrateFromSchema1() {
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Error("cannot begin upgrading the ledger from schema 1");
+  }
+  if (sqlite3_exec(db_, kMigrateFromSchema1, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    const Status error = Error("cannot upgrade the ledger from schema 1");
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return error;
+  }
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    const Status error = Error("cannot commit the ledger's upgrade from schema 1");
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return error;
   }
   return OkStatus();
 }
@@ -270,6 +308,7 @@ Status Ledger::Append(std::vector<LedgerRecord>& records) {
     sqlite3_bind_int(s, 16, r.count);
     BindText(s, 17, r.reason);
     BindText(s, 18, r.note);
+    sqlite3_bind_int64(s, 19, static_cast<sqlite3_int64>(r.previous));
     if (sqlite3_step(s) != SQLITE_DONE) {
       const Status error = Error("cannot append to the ledger");
       sqlite3_reset(s);
@@ -289,7 +328,7 @@ Status Ledger::Append(std::vector<LedgerRecord>& records) {
 }
 
 Status Ledger::Replay(const std::function<Status(const LedgerRecord&)>& fn) const {
-  const std::string sql = std::string("SELECT ") + kColumns + " FROM events ORDER BY seq";
+  const std::string sql = "SELECT " + select_columns_ + " FROM events ORDER BY seq";
   Statement select(db_, sql.c_str());
   if (!select.ok()) return Error("cannot read the ledger");
   int rc;
@@ -308,7 +347,7 @@ Status Ledger::Replay(const std::function<Status(const LedgerRecord&)>& fn) cons
 }
 
 StatusOr<std::optional<LedgerRecord>> Ledger::FindKey(std::string_view key) const {
-  const std::string sql = std::string("SELECT ") + kColumns + " FROM events WHERE key = ?1";
+  const std::string sql = "SELECT " + select_columns_ + " FROM events WHERE key = ?1";
   Statement select(db_, sql.c_str());
   if (!select.ok()) return Error("cannot read the ledger");
   const std::string k(key);
@@ -320,21 +359,51 @@ StatusOr<std::optional<LedgerRecord>> Ledger::FindKey(std::string_view key) cons
 }
 
 StatusOr<std::vector<LedgerRecord>> Ledger::History(std::string_view bib, std::string_view item,
-                                                    std::string_view judge) const {
-  const std::string sql = std::string("SELECT ") + kColumns +
-                          " FROM events WHERE bib = ?1 AND item = ?2 AND (?3 = '' OR judge = ?3) "
-                          "ORDER BY seq";
+                                                    std::string_view judge,
+                                                    std::optional<std::uint64_t> last) const {
+  const std::string b(bib), i(item), j(judge);
+  std::vector<LedgerRecord> records;
+  if (!last) {
+    const std::string sql = "SELECT " + select_columns_ +
+                            " FROM events WHERE bib = ?1 AND item = ?2 AND (?3 = '' OR judge = ?3) "
+                            "ORDER BY seq";
+    Statement select(db_, sql.c_str());
+    if (!select.ok()) return Error("cannot read the ledger");
+    BindText(select.get(), 1, b);
+    BindText(select.get(), 2, i);
+    BindText(select.get(), 3, j);
+    int rc;
+    while ((rc = sqlite3_step(select.get())) == SQLITE_ROW)
+      records.push_back(ReadRecord(select.get()));
+    if (rc != SQLITE_DONE) return Error("cannot read the ledger");
+    return records;
+  }
+  const std::string sql = "SELECT " + select_columns_ + " FROM events WHERE seq = ?1";
   Statement select(db_, sql.c_str());
   if (!select.ok()) return Error("cannot read the ledger");
-  const std::string b(bib), i(item), j(judge);
-  BindText(select.get(), 1, b);
-  BindText(select.get(), 2, i);
-  BindText(select.get(), 3, j);
-  std::vector<LedgerRecord> records;
-  int rc;
-  while ((rc = sqlite3_step(select.get())) == SQLITE_ROW)
-    records.push_back(ReadRecord(select.get()));
-  if (rc != SQLITE_DONE) return Error("cannot read the ledger");
+  std::uint64_t linked_from = 0;
+  for (std::uint64_t seq = *last; seq != 0;) {
+    sqlite3_reset(select.get());
+    sqlite3_bind_int64(select.get(), 1, static_cast<sqlite3_int64>(seq));
+    const int rc = sqlite3_step(select.get());
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error("cannot read the ledger");
+    const std::string from =
+        linked_from == 0 ? "" : " (linked from " + std::to_string(linked_from) + ")";
+    if (rc == SQLITE_DONE) {
+      return DataLossError(file_.string() + ": ledger sequence " + std::to_string(seq) + from +
+                           " is missing");
+    }
+    LedgerRecord record = ReadRecord(select.get());
+    if (record.bib != b || record.item != i || record.previous >= seq) {
+      return DataLossError(file_.string() + ": ledger sequence " + std::to_string(seq) + from +
+                           " is not a record of bib '" + b + "' item '" + i +
+                           "' linked to an earlier one");
+    }
+    linked_from = seq;
+    seq = record.previous;
+    if (j.empty() || record.judge == j) records.push_back(std::move(record));
+  }
+  std::reverse(records.begin(), records.end());
   return records;
 }
 

@@ -42,6 +42,10 @@ struct LedgerRecord {
   int count = 0;
   std::string reason;
   std::string note;
+  // The record before this one about the same contestant's item (same bib
+  // and item), 0 if none: the writer links them so a mark's history is found
+  // without an index to update on every append. Not part of the fingerprint.
+  std::uint64_t previous = 0;
 
   // A stable 64-bit fingerprint of everything but sequence, time, key and
   // device: the same command retried has the same fingerprint.
@@ -85,12 +89,20 @@ class Ledger final {
   // Errors: kDataLoss naming the file if a record cannot be read.
   Status Replay(const std::function<Status(const LedgerRecord&)>& fn) const;
 
-  // Records touching a mark (bib, item and, if not empty, judge), in order.
   // The record stored under idempotency key `key`, if any (one indexed read).
   // Errors: kDataLoss or kUnavailable naming the file if it cannot be read.
   StatusOr<std::optional<LedgerRecord>> FindKey(std::string_view key) const;
+
+  // Records about one contestant's item (bib and item; and judge, if not
+  // empty), in sequence order. `last`: the sequence of the latest of them if
+  // the caller knows it (the server's state does; 0: there is none); the
+  // records are then read by following their `previous` links, one
+  // primary-key read each. Without it the whole log is scanned (podium audit).
+  // Errors: kDataLoss naming the file and sequence if a link is broken;
+  // kDataLoss or kUnavailable if the file cannot be read.
   StatusOr<std::vector<LedgerRecord>> History(std::string_view bib, std::string_view item,
-                                              std::string_view judge) const;
+                                              std::string_view judge,
+                                              std::optional<std::uint64_t> last = {}) const;
 
   std::uint64_t last_sequence() const { return last_sequence_; }
   const std::string& competition_id() const { return competition_id_; }
@@ -107,6 +119,10 @@ class Ledger final {
  private:
   Ledger() = default;
   Status Init(bool read_only, std::string_view competition_id);
+  // Brings a schema 1 ledger to schema 2 in one transaction: links each
+  // record to the previous one about the same bib and item, and drops the
+  // (bib, item) index those links replace.
+  Status MigrateFromSchema1();
   Status Error(std::string_view what) const;  // the current SQLite error, classified
 
   std::filesystem::path file_;
@@ -114,6 +130,9 @@ class Ledger final {
   sqlite3_stmt* insert_ = nullptr;
   std::uint64_t last_sequence_ = 0;
   std::string competition_id_;
+  // The columns a record is read from ("0" for `previous` in a schema 1
+  // ledger opened read-only, which is not migrated).
+  std::string select_columns_;
 };
 
 }  // namespace podium::server

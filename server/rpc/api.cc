@@ -427,9 +427,9 @@ void Api::GetMarkHistory(const Principal& who, const v1::GetMarkHistoryRequest& 
         PODIUM_ASSIGN_OR_RETURN(const int contestant,
                                 state.competition().FindContestant(request.bib()));
         PODIUM_ASSIGN_OR_RETURN(const int item, state.ResolveItem(contestant, request.item()));
-        PODIUM_ASSIGN_OR_RETURN(
-            const std::vector<LedgerRecord> history,
-            ledger.History(request.bib(), state.ItemRef(item), request.judge()));
+        PODIUM_ASSIGN_OR_RETURN(const std::vector<LedgerRecord> history,
+                                ledger.History(request.bib(), state.ItemRef(item), request.judge(),
+                                               state.LastRecordOn(contestant, item)));
         for (const LedgerRecord& r : history) ToProto(r, response->add_events());
         return OkStatus();
       },

@@ -114,7 +114,7 @@ TEST(IdempotencyIndexTest, ContestStateFindsOldKeysInTheLedger) {
   for (int bib = 1; bib <= 20; ++bib) {
     auto prepared = state.Prepare(mark(bib, 80), judge, 1000);
     ASSERT_THAT(prepared, IsOk());
-    std::vector<LedgerRecord> records = {std::get<LedgerRecord>(*prepared)};
+    std::vector<LedgerRecord> records = {std::get<ContestState::Accepted>(*prepared).record};
     records[0].sequence = (*ledger)->last_sequence() + 1;
     ASSERT_THAT(state.Apply(records[0]), IsOk());
     ASSERT_THAT((*ledger)->Append(records), IsOk());

@@ -81,11 +81,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static std::int64_t now = 1'700'000'000'000;
   auto prepared = state.Prepare(*command, who, ++now);
   if (!prepared.ok()) return 0;
-  if (auto* record = std::get_if<LedgerRecord>(&*prepared)) {
-    record->sequence = state.last_sequence() + 1;
-    record->recorded_at_ms = now;
+  if (auto* accepted = std::get_if<ContestState::Accepted>(&*prepared)) {
+    LedgerRecord& record = accepted->record;
+    record.sequence = state.last_sequence() + 1;
+    record.recorded_at_ms = now;
     // Prepare accepted it: the fold must too (as on replay after a restart).
-    PODIUM_CHECK(state.Apply(*record).ok());
+    PODIUM_CHECK(state.Apply(record).ok());
   }
   return 0;
 }
