@@ -13,15 +13,15 @@
 #include <string_view>
 #include <vector>
 
-#include "podium/engine/model.h"
 #include "podium/status.h"
 #include "server/core/command.h"
 
 namespace podium::server {
 
 // The most recent keys (far more than a write batch: retries come soon) are
-// kept with their result. Older ones are evicted; a fixed-size Bloom filter
-// remembers every key ever added, and only when it says "maybe" is the
+// kept with their result, in a flat hash table over a ring of keys (no
+// allocation per key but the key's own text, one hash per call). Older ones are evicted; a
+// fixed-size Bloom filter remembers every key ever added, and only when it says "maybe" is the
 // ledger asked (`Lookup`). The filter is blocked: all of a key's bits lie in
 // one 64-byte block, so a key costs one cache miss, not one per bit. A new
 // key — almost every write — costs no ledger read. Without a lookup nothing
@@ -63,12 +63,38 @@ class IdempotencyIndex final {
   struct alignas(64) FilterBlock {
     std::uint64_t words[8] = {};
   };
-  std::size_t BlockOf(std::uint64_t hash) const { return hash % filter_.size(); }
-  bool MaybeAdded(std::string_view key) const;
+  // A key's two hashes: `block` picks the filter block, `mixed` the bits in
+  // it and the key's place in the recent-key table.
+  struct Hashes {
+    std::uint64_t block = 0;
+    std::uint64_t mixed = 0;
+  };
+  static Hashes HashesOf(std::string_view key);
+  bool MaybeAdded(const Hashes& hashes) const;
+
+  // A recent key, in arrival order; numbered by `serial` from 0.
+  struct Recent {
+    std::string key;
+    std::uint64_t hash = 0;  // Hashes::mixed
+    Entry entry;
+  };
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+  // A place in the open-addressing table of recent keys (linear probing, at
+  // most half full): which Recent holds the key, and its hash.
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint64_t serial = kEmpty;
+  };
+  const Recent& RecentOf(const Slot& slot) const { return recent_[slot.serial - first_serial_]; }
+  // The slot holding `key`, or the empty one where it would go.
+  std::size_t Probe(std::string_view key, std::uint64_t hash) const;
+  void EvictOldest();
+  void Grow();  // doubles the table
 
   std::size_t capacity_;
-  engine::IdMap<Entry> recent_;
-  std::deque<std::string_view> order_;  // recent_'s keys (its own copies), oldest first
+  std::deque<Recent> recent_;       // oldest first
+  std::uint64_t first_serial_ = 0;  // serial of recent_.front()
+  std::vector<Slot> slots_;         // a power of two
   std::vector<FilterBlock> filter_;
   Lookup lookup_;
   mutable std::uint64_t lookups_ = 0;

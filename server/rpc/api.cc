@@ -281,21 +281,29 @@ void Api::SubmitMarks(const Principal& who, const v1::SubmitMarksRequest& reques
       refused[i] = command.status();
     }
   }
-  live_.writer().SubmitAll(std::move(commands), who,
-                           [response, keys = std::move(keys), refused = std::move(refused),
-                            done = std::move(done)](std::vector<CommandResult> results) {
-                             std::size_t next = 0;
-                             for (std::size_t i = 0; i < keys.size(); ++i) {
-                               const CommandResult result = refused[i] ? CommandResult{*refused[i]}
-                                                                       : std::move(results[next++]);
-                               v1::SubmitMarkResult* r = response->add_results();
-                               r->set_idempotency_key(keys[i]);
-                               r->set_code(static_cast<int>(result.status.code()));
-                               r->set_message(result.status.message());
-                               if (result.status.ok()) FillWrite(result, r->mutable_result());
-                             }
-                             done(OkStatus());
-                           });
+  auto answer = [response, keys = std::move(keys), refused = std::move(refused),
+                 done = std::move(done)](std::vector<CommandResult> results) mutable {
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const CommandResult result =
+          refused[i] ? CommandResult{*refused[i]} : std::move(results[next++]);
+      v1::SubmitMarkResult* r = response->add_results();
+      r->set_idempotency_key(std::move(keys[i]));
+      r->set_code(static_cast<int>(result.status.code()));
+      r->set_message(result.status.message());
+      if (result.status.ok()) FillWrite(result, r->mutable_result());
+    }
+    done(OkStatus());
+  };
+  // The writer only hands the results over: building the answer (a few
+  // allocations per mark) would hold up the next batch.
+  live_.writer().SubmitAll(
+      std::move(commands), who,
+      [this, answer = std::move(answer)](std::vector<CommandResult> results) mutable {
+        answers_.Post([answer = std::move(answer), results = std::move(results)]() mutable {
+          answer(std::move(results));
+        });
+      });
 }
 
 void Api::GetSheet(const Principal& who, const v1::GetSheetRequest& request, v1::Sheet* response,

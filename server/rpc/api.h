@@ -17,6 +17,7 @@
 #include "podium/v1/standings.pb.h"
 #include "server/core/auth_throttle.h"
 #include "server/core/live_competition.h"
+#include "server/core/work_queue.h"
 #include "server/reports/export.h"
 #include "server/rpc/convert.h"
 
@@ -119,6 +120,9 @@ class Api final {
   LiveCompetition& live_;
   AuthThrottle throttle_;
   std::unique_ptr<StandingsEncoder> encoder_;
+  // Builds bulk answers off the writer's thread. Last: it is destroyed first,
+  // running what is queued while the rest is still there.
+  WorkQueue answers_;
 };
 
 // Receives the updates of one watch stream. Write() is called with no lock

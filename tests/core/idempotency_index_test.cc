@@ -3,8 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iostream>
 #include <map>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "server/core/contest_state.h"
 #include "server/definition/loader.h"
@@ -73,6 +77,77 @@ TEST(IdempotencyIndexTest, OldKeysLeaveMemoryAndAreFoundInTheLedger) {
   }
   // 65,536 bits, 7 probes, 10,000 keys: about 5% expected.
   EXPECT_LT(false_positives, 1000);
+}
+
+// Random adds, re-adds and look-ups against a plain model of the rules: the
+// last `capacity` keys answer from memory, older ones from the ledger, and
+// keys never added are unknown. Short keys over a small alphabet make
+// colliding probe runs, so evictions move entries within them.
+TEST(IdempotencyIndexTest, RecentKeysMatchAModelThroughEvictions) {
+  constexpr std::uint32_t kSeed = 20261122;
+  std::cout << "seed " << kSeed << "\n";
+  std::mt19937 rng(kSeed);
+  constexpr std::size_t kCapacity = 64;
+  FakeLedger ledger;
+  IdempotencyIndex index(kCapacity, /*filter_bits=*/1 << 14);
+  index.set_lookup(ledger.Lookup());
+  std::vector<std::string> order;  // keys in the order first added
+  auto random_key = [&] {
+    std::string key(1 + rng() % 6, 'a');
+    for (char& c : key) c = static_cast<char>('a' + rng() % 3);
+    return key;
+  };
+  for (int step = 0; step < 20000; ++step) {
+    const std::string key = random_key();
+    const bool known = ledger.stored.count(key) > 0;
+    const auto position = std::find(order.begin(), order.end(), key);
+    const bool recent = known && order.end() - position <= static_cast<long>(kCapacity);
+    if (rng() % 2 == 0) {
+      const int before = ledger.asked;
+      auto found = index.Find(key);
+      ASSERT_THAT(found, IsOk()) << "step " << step;
+      if (known) {
+        ASSERT_TRUE(found->has_value()) << "step " << step << " key " << key;
+        EXPECT_EQ(**found, ledger.stored[key]) << "step " << step << " key " << key;
+      } else {
+        EXPECT_FALSE(found->has_value()) << "step " << step << " key " << key;
+      }
+      if (recent) EXPECT_EQ(ledger.asked, before) << "step " << step << " key " << key;
+    } else if (!known || recent) {
+      // A new key, or a recent one updated in place (as on a replayed record).
+      const Entry entry{rng(), static_cast<std::uint64_t>(step + 1), WriteOutcome::kCounted};
+      index.Add(key, entry);
+      ledger.stored[key] = entry;
+      if (!known) order.push_back(key);
+    }
+    ASSERT_EQ(index.recent_size(), std::min(order.size(), kCapacity)) << "step " << step;
+    if (HasFailure()) break;
+  }
+  EXPECT_GT(order.size(), kCapacity * 4);  // many evictions took place
+}
+
+TEST(IdempotencyIndexTest, KeysKeptWithoutALookupAreEvictedOnceOneIsSet) {
+  FakeLedger ledger;
+  IdempotencyIndex index(/*recent_keys=*/4, /*filter_bits=*/1 << 14);
+  for (int i = 0; i < 1000; ++i) {  // the table grows several times
+    const std::string key = "key-" + std::to_string(i);
+    const Entry entry{std::uint64_t(i) * 7, std::uint64_t(i + 1)};
+    index.Add(key, entry);
+    ledger.stored[key] = entry;
+  }
+  EXPECT_EQ(index.recent_size(), 1000u);
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_THAT(index.Find("key-" + std::to_string(i)),
+                IsOkAndHolds(Optional(Field(&Entry::sequence, std::uint64_t(i + 1)))));
+  }
+  index.set_lookup(ledger.Lookup());
+  index.Add("key-1000", {1, 1001});
+  ledger.stored["key-1000"] = {1, 1001};
+  EXPECT_EQ(index.recent_size(), 4u);
+  EXPECT_THAT(index.Find("key-999"), IsOkAndHolds(Optional(Field(&Entry::sequence, 1000u))));
+  EXPECT_EQ(ledger.asked, 0);
+  EXPECT_THAT(index.Find("key-3"), IsOkAndHolds(Optional(Field(&Entry::sequence, 4u))));
+  EXPECT_EQ(ledger.asked, 1);
 }
 
 TEST(IdempotencyIndexTest, ALedgerErrorIsReturnedNotTakenForANewKey) {
