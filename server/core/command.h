@@ -44,6 +44,10 @@ struct Command {
   std::string reason;
   std::string note;
   bool transcribed = false;  // a mark from paper: needs a second person's matching entry
+  // The contestant `bib` names, if the caller looked it up (the competition
+  // never changes, so any thread can): the writer then only checks that it
+  // has that bib instead of searching for it. -1: not looked up.
+  int contestant = -1;
 };
 
 // What became of an accepted write.

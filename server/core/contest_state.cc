@@ -270,7 +270,14 @@ StatusOr<ContestState::Prepared> ContestState::Prepare(const Command& command, c
   const bool about_mark = kind == CommandKind::kMark || kind == CommandKind::kCorrection ||
                           kind == CommandKind::kVoid || kind == CommandKind::kPenalty;
   if (about_mark || kind == CommandKind::kStatus) {
-    PODIUM_ASSIGN_OR_RETURN(contestant, competition_->FindContestant(command.bib));
+    const bool looked_up = command.contestant >= 0 &&
+                           command.contestant < competition_->num_contestants() &&
+                           competition_->contestant(command.contestant).bib == command.bib;
+    if (looked_up) {
+      contestant = command.contestant;
+    } else {
+      PODIUM_ASSIGN_OR_RETURN(contestant, competition_->FindContestant(command.bib));
+    }
     r.bib = command.bib;
   }
   if (about_mark) {

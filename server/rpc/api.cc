@@ -142,11 +142,19 @@ void Api::Write(const Principal& who, const Request& request, v1::WriteResponse*
     done(command.status());
     return;
   }
+  LookUpContestant(*command);
   live_.writer().Submit(std::move(*command), who,
                         [response, done = std::move(done)](const CommandResult& result) {
                           FillWrite(result, response);
                           done(result.status);
                         });
+}
+
+void Api::LookUpContestant(Command& command) const {
+  if (command.bib.empty()) return;
+  if (const auto contestant = live_.competition().FindContestant(command.bib); contestant.ok()) {
+    command.contestant = *contestant;
+  }
 }
 
 void Api::Read(const Principal& who,
@@ -276,6 +284,7 @@ void Api::SubmitMarks(const Principal& who, const v1::SubmitMarksRequest& reques
     if (marks > kMaxMarksPerMessage) {
       refused[i] = InvalidArgumentError("a SubmitMarks message carries at most 10,000 marks");
     } else if (command.ok()) {
+      LookUpContestant(*command);
       commands.push_back(std::move(*command));
     } else {
       refused[i] = command.status();

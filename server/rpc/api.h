@@ -111,6 +111,9 @@ class Api final {
  private:
   template <typename Request>
   void Write(const Principal& who, const Request& request, v1::WriteResponse* response, Done done);
+  // Finds the contestant a command's bib names here, on the caller's thread,
+  // sparing the writer's (see Command::contestant).
+  void LookUpContestant(Command& command) const;
   void Read(const Principal& who,
             std::function<Status(const Principal&, const ContestState&, const Ledger&)> fill,
             Done done);
