@@ -111,7 +111,7 @@ class StandingsEncoder final {
   std::map<Key, Encoded> cache_;
 };
 
-Api::Api(LiveCompetition& live) : live_(live), encoder_(std::make_unique<StandingsEncoder>()) {}
+Api::Api(LiveCompetition& live) : live_(live), encoder_(std::make_shared<StandingsEncoder>()) {}
 
 Api::~Api() = default;
 
@@ -524,11 +524,14 @@ std::shared_ptr<WatchSession> WatchSession::Start(Api& api, Principal who, Stand
 }
 
 WatchSession::WatchSession(Api& api, Principal who, StandingsView view, WatchSink* sink)
-    : api_(api), who_(std::move(who)), view_(view), sink_(sink) {
-  api_.encoder().watchers++;
+    : api_(api), encoder_(api.encoder()), who_(std::move(who)), view_(view), sink_(sink) {
+  encoder_->watchers++;
 }
 
-WatchSession::~WatchSession() { api_.encoder().watchers--; }
+// The last reference may be dropped after the Api is gone (by the hub's
+// fan-out thread, which holds subscribers while it calls them): only the
+// shared encoder is touched here.
+WatchSession::~WatchSession() { encoder_->watchers--; }
 
 void WatchSession::OnPublish(const PublishedVersion& version) {
   std::unique_lock lock(mutex_);
@@ -563,7 +566,7 @@ void WatchSession::SendNext(std::unique_lock<std::mutex>& lock) {
   const bool frozen = display() && latest_.display_frozen;
   const auto& standings = display() ? latest_.display : latest_.standings;
   if (client_version_ == standings->version && client_frozen_ == frozen) return;
-  StandingsEncoder& encoder = api_.encoder();
+  StandingsEncoder& encoder = *encoder_;
   std::shared_ptr<const EncodedUpdate> update;
   // Displays move by snapshot into and out of a freeze; otherwise deltas.
   if (client_version_ && !frozen && !client_frozen_) {

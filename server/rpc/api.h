@@ -104,7 +104,9 @@ class Api final {
                                     int limit) const;
 
   LiveCompetition& live() { return live_; }
-  StandingsEncoder& encoder() { return *encoder_; }
+  // Shared with the watch sessions: the hub's fan-out thread may let go of
+  // a stopped session after this Api is gone.
+  const std::shared_ptr<StandingsEncoder>& encoder() { return encoder_; }
   // Live watch streams (all transports).
   std::size_t watchers() const;
 
@@ -122,7 +124,7 @@ class Api final {
 
   LiveCompetition& live_;
   AuthThrottle throttle_;
-  std::unique_ptr<StandingsEncoder> encoder_;
+  std::shared_ptr<StandingsEncoder> encoder_;
   // Builds bulk answers off the writer's thread. Last: it is destroyed first,
   // running what is queued while the rest is still there.
   WorkQueue answers_;
@@ -163,7 +165,8 @@ class WatchSession final : public StandingsSubscriber,
   void SendNext(std::unique_lock<std::mutex>& lock);
   bool display() const { return who_.role == Role::kDisplay; }
 
-  Api& api_;
+  Api& api_;  // used only until Stop()
+  const std::shared_ptr<StandingsEncoder> encoder_;
   const Principal who_;
   const StandingsView view_;
   std::mutex mutex_;

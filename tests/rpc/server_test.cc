@@ -1900,6 +1900,29 @@ TEST_F(ServerTest, WatchWithATradeAndLimitSendsOnlyTheTopRows) {
   watcher->Stop();
 }
 
+// The standings hub's fan-out thread holds the subscribers it is calling,
+// so the last reference to a stopped watch session may go after the server
+// and its Api are gone: that must touch nothing of theirs (the ASan stage
+// reports it if it does).
+TEST_F(ServerTest, AStoppedWatchSessionMayOutliveTheApi) {
+  class NullSink final : public WatchSink {
+   public:
+    void Write(std::shared_ptr<const EncodedUpdate> update) override {
+      written = update != nullptr;
+    }
+    bool written = false;
+  };
+  NullSink sink;
+  const Principal display{.role = Role::kDisplay, .actor = "display-1"};
+  std::shared_ptr<WatchSession> session =
+      WatchSession::Start(*api_, display, StandingsView{}, 0, &sink);
+  EXPECT_TRUE(sink.written);  // the first snapshot
+  EXPECT_EQ(api_->watchers(), 1u);
+  session->Stop();
+  StopServer();
+  session.reset();
+}
+
 TEST_F(ServerTest, StoppingTheServerEndsOpenWatchStreams) {
   auto watcher = Watch("display-1");
   const auto update = watcher->Next();
