@@ -219,38 +219,20 @@ ScoringEngine::Update ScoringEngine::Publish(bool full) {
   auto next = std::make_shared<Standings>();
   next->version = events_applied_;
   next->competition = competition_;
-  std::vector<std::tuple<int, int, int, int>> award_changes;  // trade, row, old, new
+  bool awards_changed = false;
   for (int t = 0; t < competition_->num_trades(); ++t) {
     TradeScores& trade = *trades_[t];
     TradeDelta delta;
     trade.Recompute(full, delta);
-    for (const auto& [row, before, after] : trade.award_changes()) {
-      award_changes.emplace_back(t, row, before, after);
-    }
+    awards_changed = awards_changed || trade.awards_changed();
     const TradeStandings* previous = standings_ ? &standings_->trades[t] : nullptr;
     next->trades.push_back(trade.Publish(previous));
     if (!delta.empty()) update.delta.trades.push_back(std::move(delta));
   }
   if (!update.delta.trades.empty() || full) RecomputeCompetitionTeams(update.delta);
-  if (!award_changes.empty() || full) {
-    // The tally follows award changes; a full recompute recounts.
-    if (full) {
-      for (MedalRow& row : medal_tally_) {
-        std::fill(row.medals.begin(), row.medals.end(), 0);
-        row.awarded = 0;
-      }
-      for (int t = 0; t < competition_->num_trades(); ++t) {
-        for (int r = 0; r < trades_[t]->rows(); ++r) {
-          CountAward(t, trades_[t]->published(r).contestant, trades_[t]->published(r).award, +1);
-        }
-      }
-    } else {
-      for (const auto& [t, row, before, after] : award_changes) {
-        const int contestant = competition_->trade(t).contestants[row];
-        CountAward(t, contestant, before, -1);
-        CountAward(t, contestant, after, +1);
-      }
-    }
+  if (awards_changed || full) {
+    // Each trade keeps its award counts: the tally adds them up.
+    RecountMedalTally();
     RecomputeMedalTally(update.delta);
   }
   next->competition_teams = competition_teams_;
@@ -313,13 +295,25 @@ void ScoringEngine::RecomputeCompetitionTeams(StandingsDelta& delta) {
   }
 }
 
-void ScoringEngine::CountAward(int trade, int contestant, int award, int sign) {
-  const int group = competition_->tally_group_of(contestant);
-  if (group < 0 || award < 0 || !competition_->spec().medal_tally.enabled) return;
-  MedalRow& row = medal_tally_[group];
-  row.awarded += sign;
-  const int medal = medal_of_tier_[trade][award];
-  if (medal >= 0) row.medals[medal] += sign;
+void ScoringEngine::RecountMedalTally() {
+  for (MedalRow& row : medal_tally_) {
+    std::fill(row.medals.begin(), row.medals.end(), 0);
+    row.awarded = 0;
+  }
+  if (!competition_->spec().medal_tally.enabled) return;
+  const int groups = static_cast<int>(medal_tally_.size());
+  for (int t = 0; t < competition_->num_trades(); ++t) {
+    const std::vector<int>& medal_of_tier = medal_of_tier_[t];
+    const auto tiers = medal_of_tier.size();
+    const std::vector<int>& counts = trades_[t]->award_counts();
+    for (int g = 0; g < groups; ++g) {
+      for (std::size_t tier = 0; tier < tiers; ++tier) {
+        const int count = counts[g * tiers + tier];
+        medal_tally_[g].awarded += count;
+        if (medal_of_tier[tier] >= 0) medal_tally_[g].medals[medal_of_tier[tier]] += count;
+      }
+    }
+  }
 }
 
 void ScoringEngine::RecomputeMedalTally(StandingsDelta& delta) {

@@ -60,6 +60,7 @@ TradeScores::TradeScores(const Competition& competition, int trade)
     params_.push_back(params);
     adjustment_.push_back(JudgeAdjustment::Identity(item.columns()));
     item_event_.push_back(item.event);
+    item_stage_.push_back(index_.events[item.event].stage);
     item_expected_.push_back(item.spec->marking == Marking::kJudgement ? item.spec->panel_size : 1);
   }
   item_score_.setZero(n_, num_items_);
@@ -82,6 +83,10 @@ TradeScores::TradeScores(const Competition& competition, int trade)
     }
   }
   skating_.resize(num_stages_);
+  for (const AwardTier& tier : index_.spec->awards) {
+    award_min_key_.push_back(tier.min_total ? ToKey(*tier.min_total, precision_, true) : INT64_MIN);
+    award_threshold_key_.push_back(ToKey(tier.threshold, precision_, true));
+  }
   whole_trade_ =
       num_stages_ > 1 || std::any_of(stage_skating_event_.begin(), stage_skating_event_.end(),
                                      [](int e) { return e >= 0; });
@@ -115,6 +120,7 @@ TradeScores::TradeScores(const Competition& competition, int trade)
   for (int r = 0; r < n_; ++r) published_[r].contestant = index_.contestants[r];
   published_events_.setZero(n_, num_events_);
   published_teams_ = team_rows_;
+  award_counts_.assign(competition.tally_groups().size() * index_.spec->awards.size(), 0);
 }
 
 double TradeScores::Published(double value) const { return RoundScore(value, precision_); }
@@ -503,35 +509,25 @@ void TradeScores::ComputeAwardPositions() {
   }
 }
 
-int TradeScores::AwardOf(int row) const {
+int TradeScores::AwardOf(int row, bool marked, std::int64_t total) const {
   if (status_[row] != ContestantStatus::kPresent) return -1;
   // Before their first mark everyone ties at the top; no one has earned a
   // place there yet, so a big screen at the start shows no champions.
-  if (!HasMarks(row)) return -1;
+  if (!marked) return -1;
   // Finalists of a skating stage are unplaced until every placing is in:
   // they share the top of the board, but no one has won anything yet.
   const int stage = stage_reached_[row];
   if (stage_skating_event_[stage] >= 0 && !(stage_total_(row, stage) > 0)) return -1;
   const int position = ranking_.position(row);
   const std::vector<AwardTier>& tiers = index_.spec->awards;
-  const std::int64_t total = ToKey(stage_total_(row, stage_reached_[row]), precision_, true);
   for (size_t t = 0; t < tiers.size(); ++t) {
-    const AwardTier& tier = tiers[t];
-    if (tier.min_total && total < ToKey(*tier.min_total, precision_, true)) continue;
-    const bool reached = tier.by == AwardBy::kThreshold
-                             ? total >= ToKey(tier.threshold, precision_, true)
+    if (total < award_min_key_[t]) continue;
+    const bool reached = tiers[t].by == AwardBy::kThreshold
+                             ? total >= award_threshold_key_[t]
                              : position <= award_last_position_[t];
     if (reached) return static_cast<int>(t);
   }
   return -1;
-}
-
-bool TradeScores::HasMarks(int row) const {
-  for (int i = 0; i < num_items_; ++i) {
-    if (index_.events[item_event_[i]].stage > stage_reached_[row]) continue;
-    if (mark_count_(row, i) > 0) return true;
-  }
-  return false;
 }
 
 void TradeScores::RowsNearCutoffs(const RankSpan& span, int moves, std::vector<int>& rows) const {
@@ -563,19 +559,23 @@ StandingRow TradeScores::BuildRow(int row) const {
   StandingRow out;
   out.contestant = index_.contestants[row];
   out.stage = stage_reached_[row];
-  out.total = Published(stage_total_(row, out.stage));
+  const std::int64_t total_key = ScaledRound(stage_total_(row, out.stage), precision_);
+  out.total = static_cast<double>(total_key) / static_cast<double>(kPowersOfTen[precision_]);
   out.status = status_[row];
-  out.award = static_cast<std::int16_t>(AwardOf(row));
   bool complete = true;
   bool flagged = false;
+  bool marked = false;
   for (int i = 0; i < num_items_; ++i) {
-    if (index_.events[item_event_[i]].stage > out.stage) continue;
-    complete = complete && mark_count_(row, i) >= item_expected_[i];
+    if (item_stage_[i] > out.stage) continue;
+    const int count = mark_count_(row, i);
+    complete = complete && count >= item_expected_[i];
+    marked = marked || count > 0;
     flagged = flagged || flagged_(row, i);
   }
   out.complete = complete;
   out.flagged = flagged;
-  out.marked = HasMarks(row);
+  out.marked = marked;
+  out.award = static_cast<std::int16_t>(AwardOf(row, marked, total_key));
   return out;
 }
 
@@ -595,8 +595,13 @@ bool TradeScores::RefreshRow(int row, int* old_award) {
 }
 
 void TradeScores::RecordChange(int row, int old_award, TradeDelta& delta) {
-  if (old_award != published_[row].award) {
-    award_changes_.emplace_back(row, old_award, published_[row].award);
+  const int award = published_[row].award;
+  if (old_award != award) {
+    awards_changed_ = true;
+    const int group = competition_.tally_group_of(index_.contestants[row]);
+    const auto tiers = static_cast<int>(index_.spec->awards.size());
+    if (group >= 0 && old_award >= 0) --award_counts_[group * tiers + old_award];
+    if (group >= 0 && award >= 0) ++award_counts_[group * tiers + award];
   }
   changed_rows_.push_back(row);
   StandingRow ranked = published_[row];
@@ -656,12 +661,12 @@ void TradeScores::CollectChanges(int row, const std::vector<char>* events, RowCh
   }
 }
 
-void TradeScores::CollectChunk(int first, int last, bool everything, const std::vector<int>& rows,
+void TradeScores::WriteKeys(int first, int last) {
+  for (int r = first; r < last; ++r) ComputeKeys(r, ranking_.mutable_keys(r));
+}
+
+void TradeScores::CollectChunk(int first, int last, const std::vector<int>& rows,
                                const std::vector<char>& events, RowChanges& out) const {
-  if (everything || whole_trade_) {
-    for (int r = first; r < last; ++r) CollectChanges(r, nullptr, out);
-    return;
-  }
   // The common case, a whole-trade recompute after one normalized mark: a
   // tight pass that flags the few rows whose published values may change.
   std::vector<int> changed_events;
@@ -766,7 +771,7 @@ void TradeScores::Rerank(const std::vector<int>& rows, RowChanges& changes, Trad
 void TradeScores::Recompute(bool full, TradeDelta& delta) {
   delta.trade = trade_;
   delta.num_events = num_events_;
-  award_changes_.clear();
+  awards_changed_ = false;
   if (!full && !dirty_) return;
   if (full) structure_dirty_ = true;  // re-rank from scratch too
 
@@ -853,11 +858,15 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
     };
     // Rows outside `rows` kept their marks, penalties, time and status: for
     // them only the re-derived events (and the total) can have moved. Whole
-    // recomputes (full, status, stages) look at everything.
+    // recomputes (full, status, stages) re-sort everyone, so every row's keys
+    // go straight into the ranking instead.
     const bool everything = full || structure_dirty_ || whole_trade_;
-    auto collect = [&](int c) {
-      CollectChunk(chunks[c].first, chunks[c].second, everything, rows, event_all,
-                   chunk_changes[c]);
+    auto collect = [&](int first, int last, RowChanges& out) {
+      if (everything) {
+        WriteKeys(first, last);
+      } else {
+        CollectChunk(first, last, rows, event_all, out);
+      }
     };
     if (!standardized) {
       RunTasks(static_cast<int>(chunks.size()), [&](int c) {
@@ -865,7 +874,7 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
           const int last = std::min(chunks[c].second, first + kCacheRows);
           derive(first, last);
           ComputeTotals(first, last);
-          CollectChunk(first, last, everything, rows, event_all, chunk_changes[c]);
+          collect(first, last, chunk_changes[c]);
         }
       });
     } else {
@@ -875,7 +884,8 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
         if (event_all[e]) StandardizeEvent(e);
       }
       ComputeTotalsAll();
-      RunTasks(static_cast<int>(chunks.size()), collect);
+      RunTasks(static_cast<int>(chunks.size()),
+               [&](int c) { collect(chunks[c].first, chunks[c].second, chunk_changes[c]); });
     }
     for (RowChanges& c : chunk_changes) {
       changes.moved.insert(changes.moved.end(), c.moved.begin(), c.moved.end());
@@ -897,9 +907,8 @@ void TradeScores::Recompute(bool full, TradeDelta& delta) {
   RecomputeTeams(full, published_rows, delta);
 }
 
-void TradeScores::ComputeTeam(int team, std::int64_t* keys) {
+void TradeScores::ComputeTeam(int team, std::vector<int>& members, std::int64_t* keys) {
   const TeamSpec& spec = index_.spec->teams;
-  std::vector<int>& members = team_scratch_;  // reused: no allocation per team
   members.clear();
   for (int m = team_first_[team]; m < team_first_[team + 1]; ++m) {
     const int r = team_members_[m];
@@ -970,17 +979,25 @@ void TradeScores::RecomputeTeams(bool all, const std::vector<int>& changed_rows,
     SortUnique(teams);
   }
   const int num_keys = team_ranking_.num_keys();
+  // Teams are independent: computed in parallel chunks, each with its own
+  // scratch, then compared with their old keys in team order.
+  std::vector<std::int64_t> keys(teams.size() * num_keys);
+  constexpr int kTeamsPerTask = 8192;
+  const int tasks = static_cast<int>((teams.size() + kTeamsPerTask - 1) / kTeamsPerTask);
+  RunTasks(tasks, [&](int task) {
+    std::vector<int> members;
+    const std::size_t first = static_cast<std::size_t>(task) * kTeamsPerTask;
+    const std::size_t last = std::min(teams.size(), first + kTeamsPerTask);
+    for (std::size_t i = first; i < last; ++i) ComputeTeam(teams[i], members, &keys[i * num_keys]);
+  });
   std::vector<int> moved;
   std::vector<std::int64_t> moved_keys;
-  std::vector<std::int64_t> keys(num_keys);
-  for (const int t : teams) {
-    ComputeTeam(t, keys.data());
-    const std::span<const std::int64_t> old = team_ranking_.keys(t);
-    bool same = true;
-    for (int k = 0; k < num_keys; ++k) same = same && keys[k] == old[k];
-    if (same) continue;
-    moved.push_back(t);
-    moved_keys.insert(moved_keys.end(), keys.begin(), keys.end());
+  for (std::size_t i = 0; i < teams.size(); ++i) {
+    const std::span<const std::int64_t> old = team_ranking_.keys(teams[i]);
+    const std::int64_t* fresh = &keys[i * num_keys];
+    if (std::equal(fresh, fresh + num_keys, old.begin())) continue;
+    moved.push_back(teams[i]);
+    moved_keys.insert(moved_keys.end(), fresh, fresh + num_keys);
   }
   if (republish_all_ || moved.size() * kIncrementalRowsDivisor > static_cast<size_t>(num_teams)) {
     for (size_t m = 0; m < moved.size(); ++m) {
@@ -1009,18 +1026,28 @@ TradeStandings TradeScores::Publish(const TradeStandings* previous) {
   const auto n = static_cast<std::size_t>(n_);
   const auto num_teams = team_rows_.size();
   if (previous == nullptr || republish_all_) {
-    // Everything afresh: straight copies of the published arrays.
-    out.rows_ = ChunkedArray<StandingRow>::FromData(published_.data(), n);
-    out.event_scores_ = ChunkedArray<double>::FromData(published_events_.data(), n * ne);
-    out.order_ = ChunkedArray<std::int32_t>::FromData(ranking_.order().data(), n);
-    out.rank_at_ = ChunkedArray<std::int32_t>::FromData(ranking_.ranks_by_position().data(), n);
-    out.position_of_ = ChunkedArray<std::int32_t>::FromData(ranking_.positions().data(), n);
-    out.teams_ = ChunkedArray<TeamRow>::FromData(published_teams_.data(), num_teams);
-    out.team_order_ = ChunkedArray<std::int32_t>::FromData(team_ranking_.order().data(), num_teams);
-    out.team_rank_at_ =
-        ChunkedArray<std::int32_t>::FromData(team_ranking_.ranks_by_position().data(), num_teams);
-    out.team_position_of_ =
-        ChunkedArray<std::int32_t>::FromData(team_ranking_.positions().data(), num_teams);
+    // Everything afresh: straight copies of the published arrays, side by side.
+    using Ints = ChunkedArray<std::int32_t>;
+    const std::function<void()> copies[] = {
+        [&] { out.rows_ = ChunkedArray<StandingRow>::FromData(published_.data(), n); },
+        [&] {
+          out.event_scores_ = ChunkedArray<double>::FromData(published_events_.data(), n * ne);
+        },
+        [&] { out.order_ = Ints::FromData(ranking_.order().data(), n); },
+        [&] { out.rank_at_ = Ints::FromData(ranking_.ranks_by_position().data(), n); },
+        [&] { out.position_of_ = Ints::FromData(ranking_.positions().data(), n); },
+        [&] {
+          out.teams_ = ChunkedArray<TeamRow>::FromData(published_teams_.data(), num_teams);
+          out.team_order_ = Ints::FromData(team_ranking_.order().data(), num_teams);
+          out.team_rank_at_ = Ints::FromData(team_ranking_.ranks_by_position().data(), num_teams);
+          out.team_position_of_ = Ints::FromData(team_ranking_.positions().data(), num_teams);
+        }};
+    // Side by side only where copies are large enough to pay for a task.
+    if (n_ >= kCacheRows * 64) {
+      RunTasks(static_cast<int>(std::size(copies)), [&](int i) { copies[i](); });
+    } else {
+      for (const auto& copy : copies) copy();
+    }
   } else {
     // Only what changed: rows by row, ranks by leaderboard position.
     ChunkedArray<StandingRow>::Builder rows(previous->rows_);

@@ -68,10 +68,12 @@ class TradeScores final {
   // `previous` (nullptr: build everything).
   TradeStandings Publish(const TradeStandings* previous);
 
-  // Awards that changed in the last Recompute: (row, old tier, new tier).
-  const std::vector<std::tuple<int, int, int>>& award_changes() const { return award_changes_; }
+  // Whether the last Recompute() changed anyone's published award.
+  bool awards_changed() const { return awards_changed_; }
   // Published values of a row (rank excluded: see rank()).
   const StandingRow& published(int row) const { return published_[row]; }
+  // Published awards by medal tally group: [group * award tiers + tier].
+  const std::vector<int>& award_counts() const { return award_counts_; }
   int rank(int row) const { return ranking_.rank(row); }
 
   Explanation Explain(int row) const;
@@ -105,9 +107,9 @@ class TradeScores final {
   ExplainedSkating SkatingOf(int stage) const;
   void ComputeAwardCutoffs();
   void ComputeAwardPositions();  // after every re-rank
-  int AwardOf(int row) const;
-  // Whether any item of the stages `row` reached has a mark for it.
-  bool HasMarks(int row) const;
+  // `marked`: whether any item of the stages `row` reached has a mark for it;
+  // `total`: its total as a ranking key.
+  int AwardOf(int row, bool marked, std::int64_t total) const;
   // Rows in `span` that may have crossed an award cutoff during `moves` moves.
   void RowsNearCutoffs(const RankSpan& span, int moves, std::vector<int>& rows) const;
   StandingRow BuildRow(int row) const;
@@ -129,14 +131,17 @@ class TradeScores final {
   // Whether a tie-break key on an item of a re-derived event (`events`) changed.
   bool ItemKeyMoved(int row, const std::vector<char>& events) const;
   // CollectChanges over rows [first, last): `rows` (sorted) were recomputed,
-  // `events` re-derived for every row; `everything`: anything may have changed.
-  void CollectChunk(int first, int last, bool everything, const std::vector<int>& rows,
+  // `events` re-derived for every row.
+  void CollectChunk(int first, int last, const std::vector<int>& rows,
                     const std::vector<char>& events, RowChanges& out) const;
+  // Every row in [first, last) gets its ranking keys afresh, for a re-sort.
+  void WriteKeys(int first, int last);
   // Re-ranks the moved rows and publishes what changed. `rows` were
   // recomputed (marks, penalties, status) and are published in any case.
   void Rerank(const std::vector<int>& rows, RowChanges& changes, TradeDelta& delta);
   void RecomputeTeams(bool full, const std::vector<int>& changed_rows, TradeDelta& delta);
-  void ComputeTeam(int team, std::int64_t* keys);  // updates team_rows_, writes its keys
+  // Updates team_rows_ and team_values_, writes its keys; `members` is scratch.
+  void ComputeTeam(int team, std::vector<int>& members, std::int64_t* keys);
   void PublishTeam(int team, TradeDelta& delta);
   // Copies the re-ranked spans of `ranking` (contestants, or teams) into `out`.
   static void PublishOrder(const Ranking& ranking, const std::vector<RankSpan>& spans,
@@ -162,6 +167,7 @@ class TradeScores final {
   std::vector<PanelParams> params_;
   std::vector<JudgeAdjustment> adjustment_;
   std::vector<int> item_event_;
+  std::vector<int> item_stage_;  // the stage of the item's event
   std::vector<double> event_weight_;  // event weight / 100
   std::vector<int> item_expected_;    // marks expected per contestant
   ScoreMatrix item_score_;            // n x items
@@ -185,6 +191,10 @@ class TradeScores final {
   std::vector<std::int8_t> stage_reached_;
   bool whole_trade_ = false;              // stages or skating: every change re-derives every row
   std::vector<int> stage_skating_event_;  // per stage: its skating event, or -1
+  // Per award tier, as ranking keys: the minimum total (INT64_MIN: none) and
+  // the threshold of a tier by threshold.
+  std::vector<std::int64_t> award_min_key_;
+  std::vector<std::int64_t> award_threshold_key_;
   struct SkatingStage {
     std::vector<int> rows;                // the finalists, by row
     std::vector<PlacingMatrix> placings;  // per dance: finalists x judges
@@ -205,7 +215,6 @@ class TradeScores final {
   std::vector<TeamRow> team_rows_;
   ScoreMatrix team_values_;  // teams x (1 + tie-break keys): total, tie-break values
   Ranking team_ranking_;
-  std::vector<int> team_scratch_;
 
   // Published values (rounded; ranks live in the Ranking) and what changed
   // since the last Publish().
@@ -219,7 +228,8 @@ class TradeScores final {
   std::vector<int> changed_teams_;
   std::vector<RankSpan> team_order_spans_;
   bool republish_all_ = true;
-  std::vector<std::tuple<int, int, int>> award_changes_;
+  bool awards_changed_ = false;
+  std::vector<int> award_counts_;  // kept with every published award change
 
   // Dirty tracking since the last Recompute().
   bool dirty_ = true;

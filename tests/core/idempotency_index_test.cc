@@ -112,7 +112,9 @@ TEST(IdempotencyIndexTest, RecentKeysMatchAModelThroughEvictions) {
       } else {
         EXPECT_FALSE(found->has_value()) << "step " << step << " key " << key;
       }
-      if (recent) EXPECT_EQ(ledger.asked, before) << "step " << step << " key " << key;
+      if (recent) {
+        EXPECT_EQ(ledger.asked, before) << "step " << step << " key " << key;
+      }
     } else if (!known || recent) {
       // A new key, or a recent one updated in place (as on a replayed record).
       const Entry entry{rng(), static_cast<std::uint64_t>(step + 1), WriteOutcome::kCounted};

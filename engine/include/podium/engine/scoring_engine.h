@@ -92,7 +92,7 @@ class ScoringEngine final {
   Update Publish(bool full);
   void RecomputeCompetitionTeams(StandingsDelta& delta);
   void RecomputeMedalTally(StandingsDelta& delta);
-  void CountAward(int trade, int contestant, int award, int sign);
+  void RecountMedalTally();  // adds up every trade's award counts
 
   std::shared_ptr<const Competition> competition_;
   std::vector<std::unique_ptr<TradeScores>> trades_;
