@@ -247,7 +247,9 @@ RankSpan Ranking::Update(int entry) {
       }
     }
     q = lo;
+    // The ranks move with the entries they belong to, as their old ranks.
     std::memmove(&order_[q + 1], &order_[q], sizeof(std::int32_t) * (p - q));
+    std::memmove(&rank_at_[q + 1], &rank_at_[q], sizeof(std::int32_t) * (p - q));
     for (int x = q + 1; x <= p; ++x) position_[order_[x]] = x;
   } else if (p + 1 < n && Before(order_[p + 1], entry)) {
     // Moves down: the last position in (p, n) whose occupant precedes it.
@@ -262,6 +264,7 @@ RankSpan Ranking::Update(int entry) {
     }
     q = lo;
     std::memmove(&order_[p], &order_[p + 1], sizeof(std::int32_t) * (q - p));
+    std::memmove(&rank_at_[p], &rank_at_[p + 1], sizeof(std::int32_t) * (q - p));
     for (int x = p; x < q; ++x) position_[order_[x]] = x;
   }
   order_[q] = entry;
@@ -277,8 +280,34 @@ RankSpan Ranking::Update(int entry) {
     if (!tied_now && !tied_before) break;
     ++span.last;
   }
-  AssignRanks(span.first, span.last);
+  RerankAfterMove(span, q);
   return span;
+}
+
+void Ranking::RerankAfterMove(RankSpan span, int moved_to) {
+  // Every other entry kept its keys, and its neighbours are its old ones or
+  // the old ones on either side of the moved entry: two such entries have
+  // the same keys exactly if they had the same rank (which sorted order makes
+  // a tie group, a run of equal keys). Only pairs with the moved entry need
+  // their keys compared, which saves a cache miss per position on a long move.
+  int previous_old = span.first > 0 ? rank_at_[span.first - 1] : 0;
+  int previous_new = previous_old;
+  for (int x = span.first; x <= span.last; ++x) {
+    const int entry = order_[x];
+    const bool moved = x == moved_to;
+    const int old = rank_at_[x];  // for the moved entry: meaningless
+    int rank = x + 1;
+    if (moved ? keys_(entry, 0) == 0 : old == 0) {
+      rank = 0;  // excluded (and other entries' exclusion did not change)
+    } else if (x > 0) {
+      const bool tied = moved || x - 1 == moved_to ? SameKeys(order_[x - 1], entry)
+                                                   : old == previous_old;
+      if (tied) rank = previous_new;
+    }
+    previous_old = moved ? -1 : old;
+    previous_new = rank;
+    rank_at_[x] = rank;
+  }
 }
 
 std::vector<std::int32_t> SortByKeysNaive(const KeyMatrix& keys) {

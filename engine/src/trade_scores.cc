@@ -219,6 +219,15 @@ void TradeScores::RunTasks(int count, const std::function<void(int)>& task) cons
   }
 }
 
+void TradeScores::RunSideBySide(std::span<const std::function<void()>> jobs) const {
+  // Side by side only where the trade is large enough to pay for the tasks.
+  if (n_ >= kCacheRows * 64) {
+    RunTasks(static_cast<int>(jobs.size()), [&](int i) { jobs[i](); });
+  } else {
+    for (const auto& job : jobs) job();
+  }
+}
+
 void TradeScores::ForEachRowChunk(const std::function<void(int, int)>& fn) const {
   const auto chunks = RowChunks();
   RunTasks(static_cast<int>(chunks.size()), [&](int c) { fn(chunks[c].first, chunks[c].second); });
@@ -1042,27 +1051,35 @@ TradeStandings TradeScores::Publish(const TradeStandings* previous) {
           out.team_rank_at_ = Ints::FromData(team_ranking_.ranks_by_position().data(), num_teams);
           out.team_position_of_ = Ints::FromData(team_ranking_.positions().data(), num_teams);
         }};
-    // Side by side only where copies are large enough to pay for a task.
-    if (n_ >= kCacheRows * 64) {
-      RunTasks(static_cast<int>(std::size(copies)), [&](int i) { copies[i](); });
-    } else {
-      for (const auto& copy : copies) copy();
-    }
+    RunSideBySide(copies);
   } else {
     // Only what changed: rows by row, ranks by leaderboard position.
-    ChunkedArray<StandingRow>::Builder rows(previous->rows_);
-    ChunkedArray<double>::Builder events(previous->event_scores_);
-    for (const int r : changed_rows_) {
-      rows.Set(r, published_[r]);
-      for (std::size_t e = 0; e < ne; ++e) events.Set(r * ne + e, published_events_(r, e));
-    }
-    out.rows_ = std::move(rows).Build();
-    out.event_scores_ = std::move(events).Build();
-    PublishOrder(ranking_, order_spans_, *previous, false, out);
-    ChunkedArray<TeamRow>::Builder teams(previous->teams_);
-    for (const int t : changed_teams_) teams.Set(t, published_teams_[t]);
-    out.teams_ = std::move(teams).Build();
-    PublishOrder(team_ranking_, team_order_spans_, *previous, true, out);
+    const std::function<void()> builds[] = {
+        [&] {
+          ChunkedArray<StandingRow>::Builder rows(previous->rows_);
+          for (const int r : changed_rows_) rows.Set(r, published_[r]);
+          out.rows_ = std::move(rows).Build();
+        },
+        [&] {
+          ChunkedArray<double>::Builder events(previous->event_scores_);
+          for (const int r : changed_rows_) {
+            for (std::size_t e = 0; e < ne; ++e) events.Set(r * ne + e, published_events_(r, e));
+          }
+          out.event_scores_ = std::move(events).Build();
+        },
+        [&] {
+          PublishOrder(ranking_, order_spans_, *previous, false, OrderPart::kByPosition, out);
+        },
+        [&] { PublishOrder(ranking_, order_spans_, *previous, false, OrderPart::kByEntry, out); },
+        [&] {
+          ChunkedArray<TeamRow>::Builder teams(previous->teams_);
+          for (const int t : changed_teams_) teams.Set(t, published_teams_[t]);
+          out.teams_ = std::move(teams).Build();
+          PublishOrder(team_ranking_, team_order_spans_, *previous, true, OrderPart::kByPosition,
+                       out);
+          PublishOrder(team_ranking_, team_order_spans_, *previous, true, OrderPart::kByEntry, out);
+        }};
+    RunSideBySide(builds);
   }
   changed_rows_.clear();
   order_spans_.clear();
@@ -1073,21 +1090,26 @@ TradeStandings TradeScores::Publish(const TradeStandings* previous) {
 }
 
 void TradeScores::PublishOrder(const Ranking& ranking, const std::vector<RankSpan>& spans,
-                               const TradeStandings& previous, bool teams, TradeStandings& out) {
-  ChunkedArray<std::int32_t>::Builder order(teams ? previous.team_order_ : previous.order_);
-  ChunkedArray<std::int32_t>::Builder rank(teams ? previous.team_rank_at_ : previous.rank_at_);
-  ChunkedArray<std::int32_t>::Builder position(teams ? previous.team_position_of_
-                                                     : previous.position_of_);
-  for (const RankSpan& span : spans) {
-    for (int p = span.first; p <= span.last; ++p) {
-      const int entry = ranking.at(p);
-      order.Set(p, entry);
-      rank.Set(p, ranking.rank_at(p));
-      position.Set(entry, p);
+                               const TradeStandings& previous, bool teams, OrderPart part,
+                               TradeStandings& out) {
+  using Ints = ChunkedArray<std::int32_t>;
+  if (part == OrderPart::kByPosition) {
+    Ints::Builder order(teams ? previous.team_order_ : previous.order_);
+    Ints::Builder rank(teams ? previous.team_rank_at_ : previous.rank_at_);
+    for (const RankSpan& span : spans) {
+      for (int p = span.first; p <= span.last; ++p) {
+        order.Set(p, ranking.at(p));
+        rank.Set(p, ranking.rank_at(p));
+      }
     }
+    (teams ? out.team_order_ : out.order_) = std::move(order).Build();
+    (teams ? out.team_rank_at_ : out.rank_at_) = std::move(rank).Build();
+    return;
   }
-  (teams ? out.team_order_ : out.order_) = std::move(order).Build();
-  (teams ? out.team_rank_at_ : out.rank_at_) = std::move(rank).Build();
+  Ints::Builder position(teams ? previous.team_position_of_ : previous.position_of_);
+  for (const RankSpan& span : spans) {
+    for (int p = span.first; p <= span.last; ++p) position.Set(ranking.at(p), p);
+  }
   (teams ? out.team_position_of_ : out.position_of_) = std::move(position).Build();
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <tuple>
 #include <vector>
 
@@ -143,9 +144,15 @@ class TradeScores final {
   // Updates team_rows_ and team_values_, writes its keys; `members` is scratch.
   void ComputeTeam(int team, std::vector<int>& members, std::int64_t* keys);
   void PublishTeam(int team, TradeDelta& delta);
-  // Copies the re-ranked spans of `ranking` (contestants, or teams) into `out`.
+  // Copies the re-ranked spans of `ranking` (contestants, or teams) into
+  // `out`: the arrays by position (order, rank), or the one by entry
+  // (position), which can be built at the same time.
+  enum class OrderPart { kByPosition, kByEntry };
   static void PublishOrder(const Ranking& ranking, const std::vector<RankSpan>& spans,
-                           const TradeStandings& previous, bool teams, TradeStandings& out);
+                           const TradeStandings& previous, bool teams, OrderPart part,
+                           TradeStandings& out);
+  // Runs independent jobs, in parallel on large trades.
+  void RunSideBySide(std::span<const std::function<void()>> jobs) const;
   double RowKeyValue(const ResolvedKey& key, int row) const;
   std::int64_t TieBreakKey(const ResolvedKey& key, int row) const;
   double Published(double value) const;  // rounded to the competition's precision

@@ -73,6 +73,9 @@ class Ranking final {
 
  private:
   void AssignRanks(int first, int last);
+  // Ranks in `span` after Update() moved an entry to `moved_to`, shifting
+  // the old ranks of the entries it passed along with them.
+  void RerankAfterMove(RankSpan span, int moved_to);
 
   TaskRunner* runner_ = &SerialTaskRunner::Default();
   KeyMatrix keys_;
