@@ -61,6 +61,11 @@ class ContestState final {
   // content).
   StatusOr<Prepared> Prepare(const Command& command, const Principal& who,
                              std::int64_t now_ms) const;
+  // A hint for a writer `ahead` commands before it prepares `command`: see
+  // IdempotencyIndex::Prefetch().
+  void PrefetchFor(const Command& command, std::size_t ahead) const {
+    keys_.Prefetch(command.idempotency_key, ahead);
+  }
 
   // Carries out a scheduled freeze once `now_ms` has reached it: displays
   // keep the standings as they were at that moment. True if it froze.

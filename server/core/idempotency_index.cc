@@ -103,6 +103,20 @@ void IdempotencyIndex::Grow() {
   }
 }
 
+void IdempotencyIndex::Prefetch(std::string_view key, std::size_t evictions_ahead) const {
+  const Hashes hashes = HashesOf(key);
+  __builtin_prefetch(&slots_[hashes.mixed & (slots_.size() - 1)]);
+  if (lookup_) __builtin_prefetch(&filter_[hashes.block % filter_.size()]);
+  // Eviction reads the oldest keys' records, then their slots: the record
+  // twice as far ahead, the slot of one already loaded.
+  if (!lookup_ || recent_.size() + evictions_ahead < capacity_) return;
+  const std::size_t evicted = recent_.size() + evictions_ahead - capacity_;
+  if (2 * evicted < recent_.size()) __builtin_prefetch(&recent_[2 * evicted]);
+  if (evicted < recent_.size()) {
+    __builtin_prefetch(&slots_[recent_[evicted].hash & (slots_.size() - 1)]);
+  }
+}
+
 StatusOr<std::optional<IdempotencyIndex::Entry>> IdempotencyIndex::Find(
     std::string_view key) const {
   const Hashes hashes = HashesOf(key);

@@ -165,7 +165,14 @@ void ScoringWriter::Process(std::vector<Pending>& batch) {
     owners.clear();
     duplicates.clear();
   };
-  for (Pending& p : batch) {
+  // Loads, a few commands ahead, what checking a command's idempotency key
+  // will read; each is otherwise a cache miss.
+  constexpr std::size_t kPrefetchAhead = 8;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (i + kPrefetchAhead < batch.size() && !batch[i + kPrefetchAhead].query) {
+      state_->PrefetchFor(batch[i + kPrefetchAhead].command, kPrefetchAhead);
+    }
+    Pending& p = batch[i];
     if (p.query) {
       flush();  // queries see every earlier command applied
       p.query(*state_, *ledger_);
