@@ -300,8 +300,8 @@ void Ranking::RerankAfterMove(RankSpan span, int moved_to) {
     if (moved ? keys_(entry, 0) == 0 : old == 0) {
       rank = 0;  // excluded (and other entries' exclusion did not change)
     } else if (x > 0) {
-      const bool tied = moved || x - 1 == moved_to ? SameKeys(order_[x - 1], entry)
-                                                   : old == previous_old;
+      const bool tied =
+          moved || x - 1 == moved_to ? SameKeys(order_[x - 1], entry) : old == previous_old;
       if (tied) rank = previous_new;
     }
     previous_old = moved ? -1 : old;

@@ -531,9 +531,8 @@ int TradeScores::AwardOf(int row, bool marked, std::int64_t total) const {
   const std::vector<AwardTier>& tiers = index_.spec->awards;
   for (size_t t = 0; t < tiers.size(); ++t) {
     if (total < award_min_key_[t]) continue;
-    const bool reached = tiers[t].by == AwardBy::kThreshold
-                             ? total >= award_threshold_key_[t]
-                             : position <= award_last_position_[t];
+    const bool reached = tiers[t].by == AwardBy::kThreshold ? total >= award_threshold_key_[t]
+                                                            : position <= award_last_position_[t];
     if (reached) return static_cast<int>(t);
   }
   return -1;

@@ -174,7 +174,7 @@ class TradeScores final {
   std::vector<PanelParams> params_;
   std::vector<JudgeAdjustment> adjustment_;
   std::vector<int> item_event_;
-  std::vector<int> item_stage_;  // the stage of the item's event
+  std::vector<int> item_stage_;       // the stage of the item's event
   std::vector<double> event_weight_;  // event weight / 100
   std::vector<int> item_expected_;    // marks expected per contestant
   ScoreMatrix item_score_;            // n x items
