@@ -265,5 +265,68 @@ TEST(ScoringWriterConcurrencyTest, AnswersEveryCommandFromManyThreadsWhileOthers
   EXPECT_EQ(late.load(), 20);
 }
 
+// Group commit: marks that arrive while the writer is busy are committed
+// together, in one transaction (one fsync), and each is answered only then.
+TEST(ScoringWriterConcurrencyTest, MarksQueuedWhileTheWriterIsBusyCommitInOneTransaction) {
+  engine::SyntheticOptions o;
+  o.contestants = 500;
+  o.items = 2;
+  o.judges = 3;
+  auto competition = MakeCompetition(o);
+  TempDir temp;
+  auto ledger = Ledger::Open(temp.path() / "c.db", competition->spec().id);
+  ASSERT_THAT(ledger, IsOk());
+  StandingsHub hub;
+  auto state = ScoringWriter::Replay(**ledger, competition, nullptr);
+  ASSERT_THAT(state, IsOk());
+  ScoringWriter writer(std::move(*ledger), std::move(*state), hub, nullptr, &SystemNowMs);
+  // Hold the writer's thread in a query until every mark is queued.
+  std::promise<void> held, release;
+  writer.Run([&](const ContestState&, const Ledger&) {
+    held.set_value();
+    release.get_future().wait();
+  });
+  held.get_future().wait();
+  const std::uint64_t batches_before = writer.metrics().batches;
+  constexpr int kMarks = 300;
+  const auto& judge = competition->judge(0);
+  const Principal who{.role = Role::kJudge, .actor = judge.id, .judge = 0};
+  std::mutex mutex;
+  std::set<std::uint64_t> sequences;
+  std::atomic<int> answered{0};
+  std::promise<void> all_answered;
+  std::vector<std::thread> submitters;
+  for (int t = 0; t < 3; ++t) {
+    submitters.emplace_back([&, t] {
+      for (int k = t; k < kMarks; k += 3) {
+        writer.Submit({.kind = CommandKind::kMark,
+                       .idempotency_key = "group-" + std::to_string(k),
+                       .bib = competition->contestant(k).bib,
+                       .item = judge.assignments.at(0).item,
+                       .value = static_cast<double>(k % 20)},
+                      who, [&](const CommandResult& r) {
+                        EXPECT_THAT(r.status, IsOk());
+                        {
+                          std::lock_guard lock(mutex);
+                          sequences.insert(r.sequence);
+                        }
+                        if (++answered == kMarks) all_answered.set_value();
+                      });
+      }
+    });
+  }
+  for (auto& t : submitters) t.join();
+  EXPECT_EQ(answered.load(), 0) << "answered before the writer was free to commit";
+  release.set_value();
+  ASSERT_EQ(all_answered.get_future().wait_for(std::chrono::seconds(60)),
+            std::future_status::ready);
+  EXPECT_EQ(writer.metrics().batches - batches_before, 1u);
+  EXPECT_EQ(writer.metrics().last_batch_size, static_cast<std::uint64_t>(kMarks));
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(sequences.size(), static_cast<std::size_t>(kMarks));
+  EXPECT_EQ(*sequences.begin(), 1u);
+  EXPECT_EQ(*sequences.rbegin(), static_cast<std::uint64_t>(kMarks));
+}
+
 }  // namespace
 }  // namespace podium::server
