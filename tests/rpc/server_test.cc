@@ -44,6 +44,7 @@ using ::podium::test::IsOk;
 using ::podium::test::TempDir;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::SizeIs;
 using namespace std::chrono_literals;
 
@@ -343,6 +344,9 @@ class MarkStream final {
     *message.add_marks() = request;
     return stream_->Write(message);
   }
+
+  // A whole message as given.
+  bool WriteMessage(const v1::SubmitMarksRequest& message) { return stream_->Write(message); }
 
   // Closes the writing side and returns every answer and the call's status,
   // waiting at most `timeout` for them.
@@ -1977,6 +1981,43 @@ TEST_F(ServerTest, BulkSubmitMarksAcknowledgesTwoThousandMarks) {
   EXPECT_EQ(*sequences.rbegin(), sequence_before + kMarks);
   EXPECT_EQ(LedgerSequence(), sequence_before + kMarks);
   EXPECT_EQ(Standings().version(), version_before + kMarks);
+}
+
+// Message limits: more than 10,000 marks in one SubmitMarks message are each
+// refused, naming the limit; a message over the server's 4 MiB receive limit
+// ends the call with RESOURCE_EXHAUSTED. Neither stores anything.
+TEST_F(ServerTest, OversizedBulkMessagesAreRefusedAndChangeNothing) {
+  const std::uint64_t sequence_before = LedgerSequence();
+  const std::uint64_t version_before = Standings().version();
+  {
+    MarkStream stream(*scoring_, Authorization("CJ01"));
+    v1::SubmitMarksRequest message;
+    for (int i = 0; i < 10001; ++i) {
+      *message.add_marks() =
+          MarkRequest("big/" + std::to_string(i), "K001", "respirator-bench", 1, "P01");
+    }
+    ASSERT_TRUE(stream.WriteMessage(message));
+    auto [answers, status] = stream.Finish();
+    EXPECT_THAT(status, GrpcOk());
+    ASSERT_THAT(answers, SizeIs(10001));
+    for (const auto& answer : answers) {
+      ASSERT_EQ(answer.code(), grpc::StatusCode::INVALID_ARGUMENT) << answer.idempotency_key();
+      ASSERT_THAT(answer.message(), HasSubstr("at most 10,000 marks"));
+    }
+  }
+  {
+    MarkStream stream(*scoring_, Authorization("CJ01"));
+    v1::SubmitMarksRequest message;
+    v1::SubmitMarkRequest mark = MarkRequest("huge-note", "K001", "respirator-bench", 1, "P01");
+    mark.set_note(std::string(5 << 20, 'x'));
+    *message.add_marks() = std::move(mark);
+    stream.WriteMessage(message);  // may fail once the server has ended the call
+    auto [answers, status] = stream.Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+    EXPECT_THAT(answers, IsEmpty());
+  }
+  EXPECT_EQ(LedgerSequence(), sequence_before);
+  EXPECT_EQ(Standings().version(), version_before);
 }
 
 TEST_F(ServerTest, AFullDiskRefusesWritesLosesNothingAndRecoversWhenSpaceReturns) {
