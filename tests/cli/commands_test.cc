@@ -23,7 +23,10 @@
 #include "gtest/gtest.h"
 #include "podium/status.h"
 #include "server/cli/table.h"
+#include "server/core/contest_state.h"
 #include "server/definition/csv.h"
+#include "server/definition/loader.h"
+#include "server/ledger/ledger.h"
 #include "tests/testing/files.h"
 #include "tests/testing/status_matchers.h"
 
@@ -1153,6 +1156,81 @@ TEST(CommandsTest, TokensRefuseABadUrlOrSheetBeforeIssuingAnything) {
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr("cannot write"));
   EXPECT_FALSE(fs::exists(db));  // no ledger, so no token was issued or revoked
+}
+
+// --- audit ---------------------------------------------------------------------
+
+// `podium audit` on a ledger written as the live server writes it (each
+// command checked by ContestState, numbered, appended, folded in).
+TEST(CommandsTest, AuditListsAMarksHistoryAndEveryEvent) {
+  const TempDir tmp;
+  const fs::path db = tmp.path() / "l.db";
+  const std::string dir = Sample("mine-rescue-2026");
+  auto loaded = podium::definition::LoadCompetition(dir, {.load_marks = false}, nullptr);
+  ASSERT_THAT(loaded, IsOk());
+  const auto& competition = loaded->competition;
+  {
+    auto ledger = podium::server::Ledger::Open(db, competition->spec().id);
+    ASSERT_THAT(ledger, IsOk());
+    podium::server::ContestState state(competition);
+    using podium::server::Command;
+    using podium::server::CommandKind;
+    auto judge = competition->FindJudge("P01");
+    ASSERT_THAT(judge, IsOk());
+    const podium::server::Principal p01{
+        .role = podium::server::Role::kJudge, .actor = "P01", .judge = *judge};
+    const std::vector<Command> commands = {
+        {.kind = CommandKind::kMark,
+         .idempotency_key = "a1",
+         .device = "平板-3",
+         .bib = "K001",
+         .item = "respirator-bench",
+         .value = 7.5},
+        {.kind = CommandKind::kMark,
+         .idempotency_key = "a2",
+         .bib = "K002",
+         .item = "respirator-bench",
+         .value = 6},
+        {.kind = CommandKind::kCorrection,
+         .idempotency_key = "a3",
+         .bib = "K001",
+         .item = "respirator-bench",
+         .value = 8,
+         .reason = "录入错误"},
+    };
+    std::uint64_t sequence = 0;
+    for (const Command& c : commands) {
+      auto prepared = state.Prepare(c, p01, 1'763'800'000'000 + 1000 * sequence);
+      ASSERT_THAT(prepared, IsOk()) << c.idempotency_key;
+      auto& accepted = std::get<podium::server::ContestState::Accepted>(*prepared);
+      accepted.record.sequence = ++sequence;
+      std::vector<podium::server::LedgerRecord> batch = {accepted.record};
+      ASSERT_THAT((*ledger)->Append(batch), IsOk());
+      ASSERT_THAT(state.Apply(accepted.record), IsOk());
+    }
+  }
+  // One mark's history: the mark and its correction, with who, device and why.
+  Result r =
+      Podium({"audit", dir, "--db", db.string(), "--bib", "K001", "--item", "respirator-bench"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, AllOf(HasSubstr("平板-3"), HasSubstr("录入错误"), HasSubstr("P01 (judge)")));
+  EXPECT_THAT(r.out, AllOf(HasSubstr("7.5"), HasSubstr("8")));
+  EXPECT_THAT(r.out, Not(HasSubstr("K002")));
+  // Every event, in ledger order.
+  r = Podium({"audit", dir, "--db", db.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("K002"));
+  EXPECT_LT(r.out.find("K002"), r.out.find("录入错误"));
+  // Bad requests name what is wrong.
+  r = Podium({"audit", dir, "--db", db.string(), "--bib", "K001"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--bib needs --item"));
+  r = Podium({"audit", dir, "--db", db.string(), "--bib", "K999", "--item", "respirator-bench"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("K999"));
+  r = Podium({"audit", dir, "--db", (tmp.path() / "none.db").string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("none.db"));
 }
 
 // --- export --------------------------------------------------------------------
