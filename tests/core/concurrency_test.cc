@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <set>
@@ -148,6 +149,18 @@ class Counter final : public StandingsSubscriber {
   std::atomic<std::uint64_t> last_{0};
 };
 
+// A writer over a fresh ledger at `db`, publishing to `hub`.
+std::unique_ptr<ScoringWriter> StartWriter(std::shared_ptr<const engine::Competition> competition,
+                                           const std::filesystem::path& db, StandingsHub& hub,
+                                           engine::TaskRunner* runner) {
+  auto ledger = Ledger::Open(db, competition->spec().id);
+  PODIUM_CHECK(ledger.ok());
+  auto state = ScoringWriter::Replay(**ledger, competition, runner);
+  PODIUM_CHECK(state.ok());
+  return std::make_unique<ScoringWriter>(std::move(*ledger), std::move(*state), hub, runner,
+                                         &SystemNowMs);
+}
+
 TEST(ScoringWriterConcurrencyTest, AnswersEveryCommandFromManyThreadsWhileOthersRead) {
   engine::SyntheticOptions o;
   o.contestants = 40'000;
@@ -155,17 +168,12 @@ TEST(ScoringWriterConcurrencyTest, AnswersEveryCommandFromManyThreadsWhileOthers
   o.judges = 3;
   auto competition = MakeCompetition(o);
   TempDir temp;
-  auto ledger = Ledger::Open(temp.path() / "c.db", competition->spec().id);
-  ASSERT_THAT(ledger, IsOk());
   ThreadPool real_pool(3);
   Watching pool(real_pool);
   StandingsHub hub;
-  auto state = ScoringWriter::Replay(**ledger, competition, &pool);
-  ASSERT_THAT(state, IsOk());
   auto counter = std::make_shared<Counter>();
   hub.Subscribe(counter);
-  auto writer = std::make_unique<ScoringWriter>(std::move(*ledger), std::move(*state), hub, &pool,
-                                                &SystemNowMs);
+  auto writer = StartWriter(competition, temp.path() / "c.db", hub, &pool);
   constexpr int kJudges = 4;
   constexpr int kMarks = 60;
   constexpr int kCommands = kJudges * (kMarks + kMarks / 10);
@@ -274,12 +282,10 @@ TEST(ScoringWriterConcurrencyTest, MarksQueuedWhileTheWriterIsBusyCommitInOneTra
   o.judges = 3;
   auto competition = MakeCompetition(o);
   TempDir temp;
-  auto ledger = Ledger::Open(temp.path() / "c.db", competition->spec().id);
-  ASSERT_THAT(ledger, IsOk());
   StandingsHub hub;
-  auto state = ScoringWriter::Replay(**ledger, competition, nullptr);
-  ASSERT_THAT(state, IsOk());
-  ScoringWriter writer(std::move(*ledger), std::move(*state), hub, nullptr, &SystemNowMs);
+  std::unique_ptr<ScoringWriter> started =
+      StartWriter(competition, temp.path() / "c.db", hub, nullptr);
+  ScoringWriter& writer = *started;
   // Hold the writer's thread in a query until every mark is queued.
   std::promise<void> held, release;
   writer.Run([&](const ContestState&, const Ledger&) {
